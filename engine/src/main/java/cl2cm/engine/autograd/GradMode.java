@@ -1,0 +1,35 @@
+package cl2cm.engine.autograd;
+
+/**
+ * Whether operations are recorded for backward. Disable it for inference, evaluation and optimizer updates:
+ * {@code try (var g = GradMode.disabled()) { ... }}.
+ */
+public final class GradMode {
+    private static final ThreadLocal<boolean[]> ENABLED = ThreadLocal.withInitial(() -> new boolean[]{true});
+
+    private GradMode() {
+    }
+
+    public static boolean isEnabled() {
+        return ENABLED.get()[0];
+    }
+
+    /** Turns recording off until the returned handle is closed, then restores the previous state. */
+    public static Guard disabled() {
+        return set(false);
+    }
+
+    public static Guard set(boolean enabled) {
+        boolean[] flag = ENABLED.get();
+        boolean previous = flag[0];
+        flag[0] = enabled;
+        return () -> flag[0] = previous;
+    }
+
+    /** A handle that restores the previous grad mode; closing it throws nothing. */
+    @FunctionalInterface
+    public interface Guard extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

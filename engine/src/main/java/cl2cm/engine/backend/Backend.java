@@ -1,0 +1,123 @@
+package cl2cm.engine.backend;
+
+import cl2cm.engine.tensor.DType;
+import cl2cm.engine.tensor.Storage;
+
+/**
+ * The primitive kernels a device provides. Tensors and autograd are written once on top of this interface, so the
+ * same model code runs on every backend. Kernels write into freshly allocated, contiguous output storages unless a
+ * method says it works in place. Shapes are given explicitly; storages carry only dtype and length.
+ *
+ * <p>Every backend's results must agree, within float32 rounding, with the CPU backend's float64 path, which is
+ * written as plain scalar loops and serves as the reference implementation.
+ */
+public interface Backend {
+    String name();
+
+    // ---- memory ------------------------------------------------------------------------------------------------
+
+    /** A zero-filled storage, owned by the current {@link cl2cm.engine.tensor.TensorScope}. */
+    Storage allocate(DType dtype, long numel);
+
+    /** A storage holding {@code data} converted to {@code dtype}. */
+    Storage fromDoubles(DType dtype, double[] data);
+
+    /** A float32 storage holding a copy of {@code data}. */
+    Storage fromFloats(float[] data);
+
+    /** The elements of a view in row-major order. */
+    double[] toDoubles(View v);
+
+    /** The elements of a view in row-major order, as float32. */
+    float[] toFloats(View v);
+
+    /** Copies {@code src} into {@code dst} element by element (same shape, any strides, dtypes may differ). */
+    void copy(View src, View dst);
+
+    /** Sets every element of a view. */
+    void fill(View dst, double value);
+
+    // ---- pointwise ---------------------------------------------------------------------------------------------
+
+    /** out[i] = op(x[i], p, q) for the first n elements of contiguous storages. */
+    void unary(UnaryOp op, double p, double q, Storage x, Storage out, long n);
+
+    /** out = op(a, b) where a and b are views already broadcast to {@code out}'s shape (stride 0 where broadcast). */
+    void binary(BinaryOp op, View a, View b, Storage out);
+
+    /** out = cond != 0 ? a : b, all three views already broadcast to out's shape. */
+    void where(View cond, View a, View b, Storage out);
+
+    /** In place: dst = a * dst + b * src over n elements ({@code src} may be null when b == 0). */
+    void axpby(Storage dst, double a, Storage src, double b, long n);
+
+    // ---- reductions --------------------------------------------------------------------------------------------
+
+    /** Contiguous x viewed as [outer, len, inner] reduced over the middle axis into out [outer, inner]. */
+    void reduce(ReduceOp op, Storage x, int outer, int len, int inner, Storage out);
+
+    // ---- linear algebra ----------------------------------------------------------------------------------------
+
+    /**
+     * Batched GEMM: for each b in [0, batch), C[b] = alpha * A[b] B[b] + beta * C[b] where A[b] is m x k, B[b] is
+     * k x n and C[b] is a contiguous row-major m x n block at {@code cOffset + b*m*n}.
+     */
+    void gemm(int batch, int m, int n, int k, double alpha, MatOperand a, MatOperand b, double beta, Storage c,
+              long cOffset);
+
+    // ---- fused row kernels -------------------------------------------------------------------------------------
+
+    /** Softmax (or log-softmax) of each row of a contiguous [rows, cols] matrix. */
+    void softmax(Storage x, Storage out, int rows, int cols, boolean log);
+
+    /** Gradient of softmax (log-softmax) with respect to its input, from its output y and output gradient gy. */
+    void softmaxBackward(Storage y, Storage gy, Storage gx, int rows, int cols, boolean log);
+
+    /**
+     * Layer normalisation of each row: out = (x - mean) * rstd * gamma + beta; writes the per-row mean and rstd
+     * (1/sqrt(var + eps), biased variance) for the backward pass. gamma and beta may be null.
+     */
+    void layerNorm(Storage x, Storage gamma, Storage beta, Storage out, Storage mean, Storage rstd, int rows, int cols,
+                   double eps);
+
+    /** Gradients of layer norm: writes gx, and accumulates into ggamma and gbeta when they are not null. */
+    void layerNormBackward(Storage x, Storage gamma, Storage mean, Storage rstd, Storage gy, Storage gx,
+                           Storage ggamma, Storage gbeta, int rows, int cols);
+
+    // ---- indexing ----------------------------------------------------------------------------------------------
+
+    /** out[i, :] = table[idx[i], :] for a contiguous [tableRows, cols] table. */
+    void gatherRows(Storage table, int tableRows, int cols, int[] idx, Storage out);
+
+    /** table[idx[i], :] += src[i, :] (the gradient of gatherRows); repeated indices accumulate. */
+    void scatterAddRows(Storage src, int cols, int[] idx, Storage table, int tableRows);
+
+    // ---- convolution and pooling (NCHW) ------------------------------------------------------------------------
+
+    /** Unfolds x [N, C, H, W] into cols [N, C*kh*kw, oh*ow] (zero padding). */
+    void im2col(Storage x, ConvGeometry g, Storage cols);
+
+    /** Folds cols [N, C*kh*kw, oh*ow] back into x [N, C, H, W], summing overlaps (the adjoint of im2col). */
+    void col2im(Storage cols, ConvGeometry g, Storage x);
+
+    /** Max pooling: out [N, C, oh, ow]; padding counts as minus infinity. */
+    void maxPool2d(Storage x, ConvGeometry g, Storage out);
+
+    /** Routes each output gradient to the first maximal element of its window. */
+    void maxPool2dBackward(Storage x, Storage gy, ConvGeometry g, Storage gx);
+
+    /** Average pooling with zero padding counted in the divisor (PyTorch's count_include_pad=True). */
+    void avgPool2d(Storage x, ConvGeometry g, Storage out);
+
+    void avgPool2dBackward(Storage gy, ConvGeometry g, Storage gx);
+
+    // ---- optimizers (in place) ---------------------------------------------------------------------------------
+
+    /**
+     * One Adam/AdamW update of n elements: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
+     * p -= lr * (m / bc1) / (sqrt(v / bc2) + eps) where bc1 = 1 - b1^step, bc2 = 1 - b2^step. Decoupled weight decay
+     * (AdamW) multiplies p by (1 - lr * wd) first; L2 decay (Adam) adds wd * p to g.
+     */
+    void adamUpdate(Storage param, Storage grad, Storage m, Storage v, long n, double lr, double beta1, double beta2,
+                    double eps, double weightDecay, boolean decoupled, long step);
+}

@@ -1,0 +1,6 @@
+package cl2cm.engine.backend;
+
+/** Reductions over one axis. */
+public enum ReduceOp {
+    SUM, MAX
+}

@@ -1,0 +1,167 @@
+package cl2cm.engine.cpu;
+
+import cl2cm.engine.backend.ConvGeometry;
+
+/**
+ * float32 unfold/fold and pooling over NCHW images, parallel over (image, channel) planes. Inner loops walk output
+ * columns with a fixed input stride; the padding test is hoisted out of them wherever the whole row is inside.
+ */
+final class ConvKernels {
+    private ConvKernels() {
+    }
+
+    /** cols [N, C*kh*kw, oh*ow] from x [N, C, H, W]. */
+    static void im2col(float[] x, ConvGeometry g, float[] cols) {
+        int oh = g.oh();
+        int ow = g.ow();
+        int planes = g.n() * g.c();
+        Parallel.forRange(planes, 1, (s, e) -> {
+            for (int plane = s; plane < e; plane++) {
+                int n = plane / g.c();
+                int c = plane % g.c();
+                int xBase = plane * g.h() * g.w();
+                for (int i = 0; i < g.kh(); i++) {
+                    for (int j = 0; j < g.kw(); j++) {
+                        int row = (c * g.kh() + i) * g.kw() + j;
+                        int dst = (n * g.c() * g.kh() * g.kw() + row) * oh * ow;
+                        for (int oy = 0; oy < oh; oy++) {
+                            int y = oy * g.strideH() - g.padH() + i;
+                            int d = dst + oy * ow;
+                            if (y < 0 || y >= g.h()) {
+                                java.util.Arrays.fill(cols, d, d + ow, 0f);
+                                continue;
+                            }
+                            int src = xBase + y * g.w();
+                            for (int ox = 0; ox < ow; ox++) {
+                                int xx = ox * g.strideW() - g.padW() + j;
+                                cols[d + ox] = xx >= 0 && xx < g.w() ? x[src + xx] : 0f;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** x [N, C, H, W] = sum of the cols entries that came from each pixel (overwrites x). */
+    static void col2im(float[] cols, ConvGeometry g, float[] x) {
+        int oh = g.oh();
+        int ow = g.ow();
+        int planes = g.n() * g.c();
+        Parallel.forRange(planes, 1, (s, e) -> {
+            for (int plane = s; plane < e; plane++) {
+                int n = plane / g.c();
+                int c = plane % g.c();
+                int xBase = plane * g.h() * g.w();
+                java.util.Arrays.fill(x, xBase, xBase + g.h() * g.w(), 0f);
+                for (int i = 0; i < g.kh(); i++) {
+                    for (int j = 0; j < g.kw(); j++) {
+                        int row = (c * g.kh() + i) * g.kw() + j;
+                        int src = (n * g.c() * g.kh() * g.kw() + row) * oh * ow;
+                        for (int oy = 0; oy < oh; oy++) {
+                            int y = oy * g.strideH() - g.padH() + i;
+                            if (y < 0 || y >= g.h()) {
+                                continue;
+                            }
+                            int dst = xBase + y * g.w();
+                            int so = src + oy * ow;
+                            for (int ox = 0; ox < ow; ox++) {
+                                int xx = ox * g.strideW() - g.padW() + j;
+                                if (xx >= 0 && xx < g.w()) {
+                                    x[dst + xx] += cols[so + ox];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Max pooling forward (gy == null) or backward into gx (first maximum of each window gets the gradient). */
+    static void maxPool2d(float[] x, ConvGeometry g, float[] out, float[] gy, float[] gx) {
+        int oh = g.oh();
+        int ow = g.ow();
+        Parallel.forRange(g.n() * g.c(), 1, (s, e) -> {
+            for (int plane = s; plane < e; plane++) {
+                int xBase = plane * g.h() * g.w();
+                int oBase = plane * oh * ow;
+                if (gx != null) {
+                    java.util.Arrays.fill(gx, xBase, xBase + g.h() * g.w(), 0f);
+                }
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        float best = Float.NEGATIVE_INFINITY;
+                        int arg = -1;
+                        for (int i = 0; i < g.kh(); i++) {
+                            int y = oy * g.strideH() - g.padH() + i;
+                            if (y < 0 || y >= g.h()) {
+                                continue;
+                            }
+                            for (int j = 0; j < g.kw(); j++) {
+                                int xx = ox * g.strideW() - g.padW() + j;
+                                if (xx < 0 || xx >= g.w()) {
+                                    continue;
+                                }
+                                int idx = xBase + y * g.w() + xx;
+                                if (x[idx] > best || arg < 0) {
+                                    best = x[idx];
+                                    arg = idx;
+                                }
+                            }
+                        }
+                        int o = oBase + oy * ow + ox;
+                        if (gy == null) {
+                            out[o] = best;
+                        } else if (arg >= 0) {
+                            gx[arg] += gy[o];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Average pooling forward (gy == null) or backward into gx; the divisor is always kh*kw. */
+    static void avgPool2d(float[] x, ConvGeometry g, float[] out, float[] gy, float[] gx) {
+        int oh = g.oh();
+        int ow = g.ow();
+        float inv = 1f / (g.kh() * g.kw());
+        Parallel.forRange(g.n() * g.c(), 1, (s, e) -> {
+            for (int plane = s; plane < e; plane++) {
+                int xBase = plane * g.h() * g.w();
+                int oBase = plane * oh * ow;
+                if (gx != null) {
+                    java.util.Arrays.fill(gx, xBase, xBase + g.h() * g.w(), 0f);
+                }
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int o = oBase + oy * ow + ox;
+                        float acc = 0f;
+                        for (int i = 0; i < g.kh(); i++) {
+                            int y = oy * g.strideH() - g.padH() + i;
+                            if (y < 0 || y >= g.h()) {
+                                continue;
+                            }
+                            for (int j = 0; j < g.kw(); j++) {
+                                int xx = ox * g.strideW() - g.padW() + j;
+                                if (xx < 0 || xx >= g.w()) {
+                                    continue;
+                                }
+                                int idx = xBase + y * g.w() + xx;
+                                if (gy == null) {
+                                    acc += x[idx];
+                                } else {
+                                    gx[idx] += gy[o] * inv;
+                                }
+                            }
+                        }
+                        if (gy == null) {
+                            out[o] = acc * inv;
+                        }
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,221 @@
+package cl2cm.engine.cpu;
+
+import cl2cm.engine.backend.MatOperand;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * float32 GEMM, BLIS-style: C[b] = alpha * A[b] B[b] + beta * C[b].
+ *
+ * <pre>
+ * for jc in N by NC:                  B panel kc x nc packed into NR-wide column slivers (L3)
+ *   for pc in K by KC:
+ *     for ic in M by MC (threads):    A block mc x kc packed into MR-tall row slivers (L2)
+ *       for jr in nc by NR:
+ *         for ir in mc by MR:         micro-kernel: MR x NR accumulators in registers, kc rank-1 updates (L1)
+ * </pre>
+ * Packing reads A and B through arbitrary strides, so transposed operands cost nothing extra, and pads partial
+ * slivers with zeros so the micro-kernel never branches on edges; only the final store of an edge tile is masked.
+ */
+final class Gemm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    static final int MR = 6;
+    static final int NR = 2 * L;
+    private static final int KC = 256;
+    private static final int MC = 96;   // multiple of MR
+    private static final int NC = 2048; // multiple of NR for every vector width
+
+    private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[MC * KC]);
+    private static final ThreadLocal<float[]> B_PACK = ThreadLocal.withInitial(() -> new float[KC * NC]);
+    private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+
+    private Gemm() {
+    }
+
+    static void gemm(int batch, int m, int n, int k, float alpha, MatOperand a, float[] av, MatOperand b, float[] bv,
+                     float beta, float[] c, int cOff) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        long work = (long) m * n * Math.max(k, 1);
+        if (batch > 1 && (m <= MC || work < (1 << 18))) {
+            // Many small products (attention heads): one product per task.
+            Parallel.forRange(batch, 1, (s, e) -> {
+                for (int bi = s; bi < e; bi++) {
+                    single(bi, m, n, k, alpha, a, av, b, bv, beta, c, cOff + bi * m * n, false);
+                }
+            });
+            return;
+        }
+        for (int bi = 0; bi < batch; bi++) {
+            single(bi, m, n, k, alpha, a, av, b, bv, beta, c, cOff + bi * m * n, true);
+        }
+    }
+
+    private static void single(int bi, int m, int n, int k, float alpha, MatOperand a, float[] av, MatOperand b,
+                               float[] bv, float beta, float[] c, int cOff, boolean parallel) {
+        scale(c, cOff, m * n, beta);
+        if (k == 0 || alpha == 0) {
+            return;
+        }
+        long aBase = a.offset() + bi * a.batchStride();
+        long bBase = b.offset() + bi * b.batchStride();
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                float[] bp = B_PACK.get(); // the caller's buffer; workers only read it
+                packB(bv, bBase + pc * b.rowStride() + jc * b.colStride(), (int) b.rowStride(), (int) b.colStride(),
+                        kc, nc, bp);
+                int blocks = (m + MC - 1) / MC;
+                final int fjc = jc;
+                final int fpc = pc;
+                Parallel.RangeBody body = (s, e) -> {
+                    float[] ap = A_PACK.get();
+                    float[] edge = EDGE.get();
+                    for (int blk = s; blk < e; blk++) {
+                        int ic = blk * MC;
+                        int mc = Math.min(MC, m - ic);
+                        packA(av, aBase + ic * a.rowStride() + fpc * a.colStride(), (int) a.rowStride(),
+                                (int) a.colStride(), mc, kc, alpha, ap);
+                        macroKernel(mc, nc, kc, ap, bp, c, cOff + ic * n + fjc, n, edge);
+                    }
+                };
+                if (parallel) {
+                    Parallel.forRange(blocks, 1, body);
+                } else {
+                    body.run(0, blocks);
+                }
+            }
+        }
+    }
+
+    private static void scale(float[] c, int off, int len, float beta) {
+        if (beta == 1f) {
+            return;
+        }
+        if (beta == 0f) {
+            java.util.Arrays.fill(c, off, off + len, 0f);
+        } else {
+            for (int i = off; i < off + len; i++) {
+                c[i] *= beta;
+            }
+        }
+    }
+
+    /** Packs a kc x nc block of B into slivers of NR columns: sliver s holds rows p = 0..kc-1, NR values each. */
+    private static void packB(float[] bv, long base, int rs, int cs, int kc, int nc, float[] bp) {
+        int slivers = (nc + NR - 1) / NR;
+        for (int sl = 0; sl < slivers; sl++) {
+            int j0 = sl * NR;
+            int w = Math.min(NR, nc - j0);
+            int dst = sl * kc * NR;
+            for (int p = 0; p < kc; p++) {
+                int src = (int) (base + (long) p * rs + (long) j0 * cs);
+                int d = dst + p * NR;
+                if (cs == 1) {
+                    System.arraycopy(bv, src, bp, d, w);
+                } else {
+                    for (int j = 0; j < w; j++) {
+                        bp[d + j] = bv[src + j * cs];
+                    }
+                }
+                for (int j = w; j < NR; j++) {
+                    bp[d + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Packs an mc x kc block of alpha*A into slivers of MR rows: sliver s holds, for each p, MR values. */
+    private static void packA(float[] av, long base, int rs, int cs, int mc, int kc, float alpha, float[] ap) {
+        int slivers = (mc + MR - 1) / MR;
+        for (int sl = 0; sl < slivers; sl++) {
+            int i0 = sl * MR;
+            int h = Math.min(MR, mc - i0);
+            int dst = sl * kc * MR;
+            for (int i = 0; i < MR; i++) {
+                if (i >= h) {
+                    for (int p = 0; p < kc; p++) {
+                        ap[dst + p * MR + i] = 0f;
+                    }
+                    continue;
+                }
+                int src = (int) (base + (long) (i0 + i) * rs);
+                for (int p = 0; p < kc; p++) {
+                    ap[dst + p * MR + i] = alpha * av[src + p * cs];
+                }
+            }
+        }
+    }
+
+    private static void macroKernel(int mc, int nc, int kc, float[] ap, float[] bp, float[] c, int cOff, int ldc,
+                                    float[] edge) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int w = Math.min(NR, nc - jr);
+            int bOff = (jr / NR) * kc * NR;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int h = Math.min(MR, mc - ir);
+                int aOff = (ir / MR) * kc * MR;
+                int co = cOff + ir * ldc + jr;
+                if (h == MR && w == NR) {
+                    microKernel(kc, ap, aOff, bp, bOff, c, co, ldc);
+                } else {
+                    java.util.Arrays.fill(edge, 0f);
+                    microKernel(kc, ap, aOff, bp, bOff, edge, 0, NR);
+                    for (int i = 0; i < h; i++) {
+                        for (int j = 0; j < w; j++) {
+                            c[co + i * ldc + j] += edge[i * NR + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** C[0:6, 0:NR] += Apanel(6 x kc) * Bpanel(kc x NR); twelve vector accumulators stay in registers. */
+    private static void microKernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int co, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        int a = aOff;
+        int b = bOff;
+        for (int p = 0; p < kc; p++, a += MR, b += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, b);
+            FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+            FloatVector x = FloatVector.broadcast(S, ap[a]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[a + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[a + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[a + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[a + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[a + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        accumulate(c, co, c00, c01);
+        accumulate(c, co + ldc, c10, c11);
+        accumulate(c, co + 2 * ldc, c20, c21);
+        accumulate(c, co + 3 * ldc, c30, c31);
+        accumulate(c, co + 4 * ldc, c40, c41);
+        accumulate(c, co + 5 * ldc, c50, c51);
+    }
+
+    private static void accumulate(float[] c, int o, FloatVector v0, FloatVector v1) {
+        FloatVector.fromArray(S, c, o).add(v0).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(v1).intoArray(c, o + L);
+    }
+}

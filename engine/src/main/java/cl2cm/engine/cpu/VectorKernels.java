@@ -1,0 +1,502 @@
+package cl2cm.engine.cpu;
+
+import cl2cm.engine.backend.BinaryOp;
+import cl2cm.engine.backend.ReduceOp;
+import cl2cm.engine.backend.UnaryOp;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * float32 kernels on the Vector API: each loop runs whole vectors, then a scalar tail. Operators are written out per
+ * case (never passed as variables) so that C2 intrinsifies every vector operation instead of boxing it.
+ */
+final class VectorKernels {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    private static final int GRAIN = 1 << 14;
+
+    private VectorKernels() {
+    }
+
+    // ---- unary -------------------------------------------------------------------------------------------------
+
+    static void unary(UnaryOp op, double p, double q, float[] x, float[] out, int n) {
+        Parallel.forRange(n, GRAIN, (s, e) -> unaryRange(op, (float) p, (float) q, x, out, s, e));
+    }
+
+    private static void unaryRange(UnaryOp op, float p, float q, float[] x, float[] out, int s, int e) {
+        int i = s;
+        int bound = s + (e - s) / L * L;
+        switch (op) {
+            case NEG -> {
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(S, x, i).neg().intoArray(out, i);
+                }
+            }
+            case EXP -> {
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXP).intoArray(out, i);
+                }
+            }
+            case LOG -> {
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(S, x, i).lanewise(VectorOperators.LOG).intoArray(out, i);
+                }
+            }
+            case SQRT -> {
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(S, x, i).sqrt().intoArray(out, i);
+                }
+            }
+            case ABS -> {
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(S, x, i).abs().intoArray(out, i);
+                }
+            }
+            case TANH -> {
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(out, i);
+                }
+            }
+            case SIGMOID -> {
+                for (; i < bound; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, i).neg().lanewise(VectorOperators.EXP).add(1f);
+                    FloatVector.broadcast(S, 1f).div(v).intoArray(out, i);
+                }
+            }
+            case RELU -> {
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(S, x, i).max(0f).intoArray(out, i);
+                }
+            }
+            case AFFINE -> {
+                FloatVector vp = FloatVector.broadcast(S, p);
+                FloatVector vq = FloatVector.broadcast(S, q);
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(S, x, i).fma(vp, vq).intoArray(out, i);
+                }
+            }
+            case GELU_TANH -> {
+                float c = (float) Math.sqrt(2.0 / Math.PI);
+                for (; i < bound; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, i);
+                    FloatVector u = v.mul(v).mul(0.044715f).add(1f).mul(v).mul(c);
+                    u.lanewise(VectorOperators.TANH).add(1f).mul(v).mul(0.5f).intoArray(out, i);
+                }
+            }
+            default -> {
+                // Less common ops (and GELU erf, whose exactness matters more than speed here) run scalar.
+            }
+        }
+        for (; i < e; i++) {
+            out[i] = (float) op.apply(x[i], p, q);
+        }
+    }
+
+    // ---- binary on one strided run -----------------------------------------------------------------------------
+
+    /** out[o..o+n) = op(a[ai + t*as], b[bi + t*bs]); strides are 0 (broadcast) or 1 on the fast paths. */
+    static void binaryRun(BinaryOp op, float[] a, int ai, int as, float[] b, int bi, int bs, float[] out, int o, int n) {
+        int t = 0;
+        if (as == 1 && bs == 1) {
+            int bound = n / L * L;
+            switch (op) {
+                case ADD -> {
+                    for (; t < bound; t += L) {
+                        FloatVector.fromArray(S, a, ai + t).add(FloatVector.fromArray(S, b, bi + t)).intoArray(out, o + t);
+                    }
+                }
+                case SUB -> {
+                    for (; t < bound; t += L) {
+                        FloatVector.fromArray(S, a, ai + t).sub(FloatVector.fromArray(S, b, bi + t)).intoArray(out, o + t);
+                    }
+                }
+                case MUL -> {
+                    for (; t < bound; t += L) {
+                        FloatVector.fromArray(S, a, ai + t).mul(FloatVector.fromArray(S, b, bi + t)).intoArray(out, o + t);
+                    }
+                }
+                case DIV -> {
+                    for (; t < bound; t += L) {
+                        FloatVector.fromArray(S, a, ai + t).div(FloatVector.fromArray(S, b, bi + t)).intoArray(out, o + t);
+                    }
+                }
+                default -> {
+                }
+            }
+        } else if (as == 1 && bs == 0) {
+            int bound = n / L * L;
+            FloatVector vb = FloatVector.broadcast(S, b[bi]);
+            switch (op) {
+                case ADD -> {
+                    for (; t < bound; t += L) {
+                        FloatVector.fromArray(S, a, ai + t).add(vb).intoArray(out, o + t);
+                    }
+                }
+                case SUB -> {
+                    for (; t < bound; t += L) {
+                        FloatVector.fromArray(S, a, ai + t).sub(vb).intoArray(out, o + t);
+                    }
+                }
+                case MUL -> {
+                    for (; t < bound; t += L) {
+                        FloatVector.fromArray(S, a, ai + t).mul(vb).intoArray(out, o + t);
+                    }
+                }
+                case DIV -> {
+                    for (; t < bound; t += L) {
+                        FloatVector.fromArray(S, a, ai + t).div(vb).intoArray(out, o + t);
+                    }
+                }
+                default -> {
+                }
+            }
+        } else if (as == 0 && bs == 1) {
+            int bound = n / L * L;
+            FloatVector va = FloatVector.broadcast(S, a[ai]);
+            switch (op) {
+                case ADD -> {
+                    for (; t < bound; t += L) {
+                        va.add(FloatVector.fromArray(S, b, bi + t)).intoArray(out, o + t);
+                    }
+                }
+                case SUB -> {
+                    for (; t < bound; t += L) {
+                        va.sub(FloatVector.fromArray(S, b, bi + t)).intoArray(out, o + t);
+                    }
+                }
+                case MUL -> {
+                    for (; t < bound; t += L) {
+                        va.mul(FloatVector.fromArray(S, b, bi + t)).intoArray(out, o + t);
+                    }
+                }
+                case DIV -> {
+                    for (; t < bound; t += L) {
+                        va.div(FloatVector.fromArray(S, b, bi + t)).intoArray(out, o + t);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        for (; t < n; t++) {
+            out[o + t] = (float) op.apply(a[ai + t * as], b[bi + t * bs]);
+        }
+    }
+
+    // ---- in-place axpby ----------------------------------------------------------------------------------------
+
+    static void axpby(float[] dst, float a, float[] src, float b, int n) {
+        Parallel.forRange(n, GRAIN, (s, e) -> {
+            int i = s;
+            int bound = s + (e - s) / L * L;
+            if (src == null) {
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(S, dst, i).mul(a).intoArray(dst, i);
+                }
+                for (; i < e; i++) {
+                    dst[i] = a * dst[i];
+                }
+                return;
+            }
+            for (; i < bound; i += L) {
+                FloatVector.fromArray(S, src, i).mul(b).add(FloatVector.fromArray(S, dst, i).mul(a)).intoArray(dst, i);
+            }
+            for (; i < e; i++) {
+                dst[i] = a * dst[i] + b * src[i];
+            }
+        });
+    }
+
+    // ---- reductions --------------------------------------------------------------------------------------------
+
+    static void reduce(ReduceOp op, float[] x, int outer, int len, int inner, float[] out) {
+        boolean sum = op == ReduceOp.SUM;
+        if (inner == 1) {
+            Parallel.forRange(outer, Math.max(1, GRAIN / Math.max(1, len)), (s, e) -> {
+                for (int o = s; o < e; o++) {
+                    out[o] = sum ? sumRun(x, o * len, len) : maxRun(x, o * len, len);
+                }
+            });
+            return;
+        }
+        Parallel.forRange(outer, Math.max(1, GRAIN / Math.max(1, len * inner)), (s, e) -> {
+            for (int o = s; o < e; o++) {
+                int base = o * len * inner;
+                int ob = o * inner;
+                System.arraycopy(x, base, out, ob, inner);
+                for (int l = 1; l < len; l++) {
+                    int xb = base + l * inner;
+                    int j = 0;
+                    int bound = inner / L * L;
+                    if (sum) {
+                        for (; j < bound; j += L) {
+                            FloatVector.fromArray(S, out, ob + j).add(FloatVector.fromArray(S, x, xb + j))
+                                    .intoArray(out, ob + j);
+                        }
+                    } else {
+                        for (; j < bound; j += L) {
+                            FloatVector.fromArray(S, out, ob + j).max(FloatVector.fromArray(S, x, xb + j))
+                                    .intoArray(out, ob + j);
+                        }
+                    }
+                    for (; j < inner; j++) {
+                        out[ob + j] = sum ? out[ob + j] + x[xb + j] : Math.max(out[ob + j], x[xb + j]);
+                    }
+                }
+            }
+        });
+    }
+
+    static float sumRun(float[] x, int off, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        int bound = n / L * L;
+        for (; i < bound; i += L) {
+            acc = acc.add(FloatVector.fromArray(S, x, off + i));
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += x[off + i];
+        }
+        return s;
+    }
+
+    static float maxRun(float[] x, int off, int n) {
+        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        int bound = n / L * L;
+        for (; i < bound; i += L) {
+            acc = acc.max(FloatVector.fromArray(S, x, off + i));
+        }
+        float m = acc.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            m = Math.max(m, x[off + i]);
+        }
+        return m;
+    }
+
+    private static float dotRun(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        int bound = n / L * L;
+        for (; i < bound; i += L) {
+            acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[ao + i] * b[bo + i];
+        }
+        return s;
+    }
+
+    // ---- softmax -----------------------------------------------------------------------------------------------
+
+    static void softmax(float[] x, float[] out, int rows, int cols, boolean log) {
+        Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, cols)), (s, e) -> {
+            for (int r = s; r < e; r++) {
+                int o = r * cols;
+                float max = maxRun(x, o, cols);
+                // out = exp(x - max), summed on the way.
+                FloatVector vmax = FloatVector.broadcast(S, max);
+                FloatVector acc = FloatVector.zero(S);
+                int j = 0;
+                int bound = cols / L * L;
+                for (; j < bound; j += L) {
+                    FloatVector ev = FloatVector.fromArray(S, x, o + j).sub(vmax).lanewise(VectorOperators.EXP);
+                    if (!log) {
+                        ev.intoArray(out, o + j);
+                    }
+                    acc = acc.add(ev);
+                }
+                float sum = acc.reduceLanes(VectorOperators.ADD);
+                for (; j < cols; j++) {
+                    float ev = (float) Math.exp(x[o + j] - max);
+                    if (!log) {
+                        out[o + j] = ev;
+                    }
+                    sum += ev;
+                }
+                if (log) {
+                    float shift = max + (float) Math.log(sum);
+                    affineRun(x, o, out, o, cols, 1f, -shift);
+                } else {
+                    affineRun(out, o, out, o, cols, 1f / sum, 0f);
+                }
+            }
+        });
+    }
+
+    private static void affineRun(float[] x, int xo, float[] out, int oo, int n, float mul, float add) {
+        FloatVector vm = FloatVector.broadcast(S, mul);
+        FloatVector va = FloatVector.broadcast(S, add);
+        int j = 0;
+        int bound = n / L * L;
+        for (; j < bound; j += L) {
+            FloatVector.fromArray(S, x, xo + j).fma(vm, va).intoArray(out, oo + j);
+        }
+        for (; j < n; j++) {
+            out[oo + j] = x[xo + j] * mul + add;
+        }
+    }
+
+    static void softmaxBackward(float[] y, float[] gy, float[] gx, int rows, int cols, boolean log) {
+        Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, cols)), (s, e) -> {
+            for (int r = s; r < e; r++) {
+                int o = r * cols;
+                int j = 0;
+                int bound = cols / L * L;
+                if (log) {
+                    // gx = gy - exp(y) * sum(gy)
+                    FloatVector dot = FloatVector.broadcast(S, sumRun(gy, o, cols));
+                    for (; j < bound; j += L) {
+                        FloatVector ey = FloatVector.fromArray(S, y, o + j).lanewise(VectorOperators.EXP);
+                        FloatVector.fromArray(S, gy, o + j).sub(ey.mul(dot)).intoArray(gx, o + j);
+                    }
+                    float d = sumRun(gy, o, cols);
+                    for (; j < cols; j++) {
+                        gx[o + j] = gy[o + j] - (float) Math.exp(y[o + j]) * d;
+                    }
+                } else {
+                    // gx = y * (gy - sum(gy * y))
+                    float d = dotRun(gy, o, y, o, cols);
+                    FloatVector dot = FloatVector.broadcast(S, d);
+                    for (; j < bound; j += L) {
+                        FloatVector vy = FloatVector.fromArray(S, y, o + j);
+                        FloatVector.fromArray(S, gy, o + j).sub(dot).mul(vy).intoArray(gx, o + j);
+                    }
+                    for (; j < cols; j++) {
+                        gx[o + j] = y[o + j] * (gy[o + j] - d);
+                    }
+                }
+            }
+        });
+    }
+
+    // ---- layer norm --------------------------------------------------------------------------------------------
+
+    static void layerNorm(float[] x, float[] gamma, float[] beta, float[] out, float[] mean, float[] rstd, int rows,
+                          int cols, float eps) {
+        Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, cols)), (s, e) -> {
+            for (int r = s; r < e; r++) {
+                int o = r * cols;
+                float mu = sumRun(x, o, cols) / cols;
+                FloatVector vmu = FloatVector.broadcast(S, mu);
+                FloatVector acc = FloatVector.zero(S);
+                int j = 0;
+                int bound = cols / L * L;
+                for (; j < bound; j += L) {
+                    FloatVector d = FloatVector.fromArray(S, x, o + j).sub(vmu);
+                    acc = d.fma(d, acc);
+                }
+                float var = acc.reduceLanes(VectorOperators.ADD);
+                for (; j < cols; j++) {
+                    float d = x[o + j] - mu;
+                    var += d * d;
+                }
+                var /= cols;
+                float rs = (float) (1.0 / Math.sqrt(var + eps));
+                mean[r] = mu;
+                rstd[r] = rs;
+                FloatVector vrs = FloatVector.broadcast(S, rs);
+                j = 0;
+                for (; j < bound; j += L) {
+                    FloatVector y = FloatVector.fromArray(S, x, o + j).sub(vmu).mul(vrs);
+                    if (gamma != null) {
+                        y = y.mul(FloatVector.fromArray(S, gamma, j));
+                    }
+                    if (beta != null) {
+                        y = y.add(FloatVector.fromArray(S, beta, j));
+                    }
+                    y.intoArray(out, o + j);
+                }
+                for (; j < cols; j++) {
+                    float y = (x[o + j] - mu) * rs;
+                    out[o + j] = y * (gamma == null ? 1f : gamma[j]) + (beta == null ? 0f : beta[j]);
+                }
+            }
+        });
+    }
+
+    static void layerNormBackward(float[] x, float[] gamma, float[] mean, float[] rstd, float[] gy, float[] gx,
+                                  float[] ggamma, float[] gbeta, int rows, int cols) {
+        Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, cols)), (s, e) -> {
+            for (int r = s; r < e; r++) {
+                int o = r * cols;
+                float mu = mean[r];
+                float rs = rstd[r];
+                float sumD = 0;
+                float sumDX = 0;
+                for (int j = 0; j < cols; j++) {
+                    float xhat = (x[o + j] - mu) * rs;
+                    float dxhat = gy[o + j] * (gamma == null ? 1f : gamma[j]);
+                    sumD += dxhat;
+                    sumDX += dxhat * xhat;
+                }
+                float a = sumD / cols;
+                float b = sumDX / cols;
+                for (int j = 0; j < cols; j++) {
+                    float xhat = (x[o + j] - mu) * rs;
+                    float dxhat = gy[o + j] * (gamma == null ? 1f : gamma[j]);
+                    gx[o + j] = rs * (dxhat - a - xhat * b);
+                }
+            }
+        });
+        if (ggamma == null && gbeta == null) {
+            return;
+        }
+        // Parameter gradients: columns in parallel, rows in a fixed order (deterministic).
+        Parallel.forRange(cols, 64, (s, e) -> {
+            for (int r = 0; r < rows; r++) {
+                int o = r * cols;
+                for (int j = s; j < e; j++) {
+                    if (ggamma != null) {
+                        ggamma[j] += gy[o + j] * (x[o + j] - mean[r]) * rstd[r];
+                    }
+                    if (gbeta != null) {
+                        gbeta[j] += gy[o + j];
+                    }
+                }
+            }
+        });
+    }
+
+    // ---- Adam --------------------------------------------------------------------------------------------------
+
+    static void adamUpdate(float[] p, float[] g, float[] m, float[] v, int n, double lr, double b1, double b2,
+                           double eps, double wd, boolean decoupled, long step) {
+        float bc1 = (float) (1 - Math.pow(b1, step));
+        float bc2 = (float) (1 - Math.pow(b2, step));
+        float flr = (float) lr;
+        float fb1 = (float) b1;
+        float fb2 = (float) b2;
+        float feps = (float) eps;
+        float decay = decoupled ? (float) (1 - lr * wd) : 1f;
+        float l2 = decoupled ? 0f : (float) wd;
+        float stepSize = flr / bc1;
+        float invSqrtBc2 = (float) (1.0 / Math.sqrt(bc2));
+        Parallel.forRange(n, GRAIN, (s, e) -> {
+            int i = s;
+            int bound = s + (e - s) / L * L;
+            for (; i < bound; i += L) {
+                FloatVector vp = FloatVector.fromArray(S, p, i);
+                FloatVector vg = FloatVector.fromArray(S, g, i).add(vp.mul(l2));
+                vp = vp.mul(decay);
+                FloatVector vm = FloatVector.fromArray(S, m, i).mul(fb1).add(vg.mul(1 - fb1));
+                FloatVector vv = FloatVector.fromArray(S, v, i).mul(fb2).add(vg.mul(vg).mul(1 - fb2));
+                vm.intoArray(m, i);
+                vv.intoArray(v, i);
+                FloatVector denom = vv.sqrt().mul(invSqrtBc2).add(feps);
+                vp.sub(vm.div(denom).mul(stepSize)).intoArray(p, i);
+            }
+            for (; i < e; i++) {
+                float gi = g[i] + l2 * p[i];
+                p[i] *= decay;
+                m[i] = fb1 * m[i] + (1 - fb1) * gi;
+                v[i] = fb2 * v[i] + (1 - fb2) * gi * gi;
+                p[i] -= stepSize * m[i] / ((float) Math.sqrt(v[i]) * invSqrtBc2 + feps);
+            }
+        });
+    }
+}

@@ -1,0 +1,147 @@
+package cl2cm.engine.nn;
+
+import cl2cm.engine.tensor.Shape;
+import cl2cm.engine.tensor.Tensor;
+import cl2cm.engine.tensor.TensorScope;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A layer or model: named parameters, named buffers (non-trained state such as batch-norm running statistics),
+ * named child modules, and a train/eval mode. Names nest with dots, as in PyTorch state dicts
+ * ({@code encoder.layer.0.attention.self.query.weight}), so weights load by name across both.
+ */
+public abstract class Module {
+    private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+
+    protected Parameter registerParameter(String name, Tensor init) {
+        checkName(name);
+        Parameter p = init instanceof Parameter existing ? existing : Parameter.of(init);
+        parameters.put(name, p);
+        return p;
+    }
+
+    protected Tensor registerBuffer(String name, Tensor init) {
+        checkName(name);
+        Tensor b = TensorScope.persistent(init::contiguousCopy);
+        buffers.put(name, b);
+        return b;
+    }
+
+    protected <M extends Module> M registerModule(String name, M module) {
+        checkName(name);
+        children.put(name, module);
+        return module;
+    }
+
+    private void checkName(String name) {
+        if (name.isEmpty() || name.contains(".")) {
+            throw new IllegalArgumentException("bad member name '" + name + "' (must be non-empty, without dots)");
+        }
+        if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException("member '" + name + "' registered twice in " + getClass().getSimpleName());
+        }
+    }
+
+    /** Every parameter with its dotted name, in registration order. */
+    public Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        collect("", out, new LinkedHashMap<>());
+        return out;
+    }
+
+    /** Every buffer with its dotted name. */
+    public Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collect("", new LinkedHashMap<>(), out);
+        return out;
+    }
+
+    private void collect(String prefix, Map<String, Parameter> ps, Map<String, Tensor> bs) {
+        parameters.forEach((k, v) -> ps.put(prefix + k, v));
+        buffers.forEach((k, v) -> bs.put(prefix + k, v));
+        children.forEach((k, m) -> m.collect(prefix + k + ".", ps, bs));
+    }
+
+    /** Parameters that currently require gradients (frozen ones are left out). */
+    public List<Parameter> trainableParameters() {
+        return new ArrayList<>(namedParameters().values().stream().filter(Tensor::requiresGrad).toList());
+    }
+
+    public Map<String, Module> children() {
+        return java.util.Collections.unmodifiableMap(children);
+    }
+
+    public long parameterCount() {
+        return namedParameters().values().stream().mapToLong(Tensor::numel).sum();
+    }
+
+    /** Parameters and buffers by name (PyTorch's state_dict). */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>(namedParameters());
+        out.putAll(namedBuffers());
+        return out;
+    }
+
+    /**
+     * Copies tensors into the parameters and buffers of the same names. With {@code strict}, missing and
+     * unexpected names are errors; a shape mismatch always is.
+     */
+    public void loadStateDict(Map<String, Tensor> state, boolean strict) {
+        Map<String, Tensor> own = stateDict();
+        Set<String> missing = new LinkedHashSet<>(own.keySet());
+        missing.removeAll(state.keySet());
+        Set<String> unexpected = new LinkedHashSet<>(state.keySet());
+        unexpected.removeAll(own.keySet());
+        if (strict && (!missing.isEmpty() || !unexpected.isEmpty())) {
+            throw new IllegalArgumentException("state dict does not match " + getClass().getSimpleName()
+                    + ": missing " + missing + ", unexpected " + unexpected);
+        }
+        for (Map.Entry<String, Tensor> e : own.entrySet()) {
+            Tensor src = state.get(e.getKey());
+            if (src == null) {
+                continue;
+            }
+            Tensor dst = e.getValue();
+            if (dst instanceof Parameter p) {
+                p.copyFrom(src, e.getKey());
+            } else {
+                if (!java.util.Arrays.equals(src.shape(), dst.shape())) {
+                    throw new IllegalArgumentException("buffer '" + e.getKey() + "' has shape "
+                            + Shape.str(dst.shape()) + " but the loaded tensor has shape " + Shape.str(src.shape()));
+                }
+                dst.backend().copy(src.detach().to(dst.dtype()).to(dst.backend()).view(), dst.view());
+            }
+        }
+    }
+
+    public void train(boolean on) {
+        training = on;
+        children.values().forEach(c -> c.train(on));
+    }
+
+    public void eval() {
+        train(false);
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** Stops (or restarts) gradient computation for every parameter of this module. */
+    public void setFrozen(boolean frozen) {
+        namedParameters().values().forEach(p -> p.requiresGrad(!frozen));
+    }
+
+    public void zeroGrad() {
+        namedParameters().values().forEach(Tensor::zeroGrad);
+    }
+}

@@ -1,0 +1,117 @@
+package cl2cm.engine.ops;
+
+import cl2cm.engine.autograd.Graph;
+import cl2cm.engine.backend.MatOperand;
+import cl2cm.engine.tensor.Shape;
+import cl2cm.engine.tensor.Tensor;
+
+import java.util.Arrays;
+
+/** Matrix products (torch.matmul semantics) on the backend's GEMM. */
+public final class Linalg {
+    private Linalg() {
+    }
+
+    public static Tensor matmul(Tensor a, Tensor b) {
+        Ops.sameDevice("matmul", a, b);
+        if (a.rank() == 0 || b.rank() == 0) {
+            throw new IllegalArgumentException("matmul: operands must have rank >= 1, got " + Shape.str(a.shape())
+                    + " and " + Shape.str(b.shape()));
+        }
+        if (a.rank() == 1) {
+            return matmul(a.unsqueeze(0), b).squeeze(-2);
+        }
+        if (b.rank() == 1) {
+            return matmul(a, b.unsqueeze(1)).squeeze(-1);
+        }
+        int k = a.size(-1);
+        if (b.size(-2) != k) {
+            throw new IllegalArgumentException("matmul: inner sizes differ: " + Shape.str(a.shape()) + " @ "
+                    + Shape.str(b.shape()));
+        }
+        if (b.rank() == 2 && a.rank() > 2) {
+            // [..., m, k] @ [k, n]: one large GEMM over the flattened rows.
+            int[] lead = Arrays.copyOf(a.shape(), a.rank() - 1);
+            Tensor flat = matmul2d(a.reshape(-1, k), b);
+            int[] outShape = Arrays.copyOf(lead, lead.length + 1);
+            outShape[lead.length] = b.size(-1);
+            return flat.reshape(outShape);
+        }
+        if (a.rank() == 2 && b.rank() == 2) {
+            return matmul2d(a, b);
+        }
+        return batched(a, b);
+    }
+
+    /** Describes the last two dimensions of t as a GEMM operand (transposed views need no copy). */
+    private static MatOperand operand(Tensor t, long batchStride) {
+        int[] st = t.strides();
+        return new MatOperand(t.storage(), t.offset(), batchStride, st[st.length - 2], st[st.length - 1]);
+    }
+
+    private static Tensor matmul2d(Tensor a, Tensor b) {
+        int m = a.size(0);
+        int k = a.size(1);
+        int n = b.size(1);
+        Tensor out = Tensor.zeros(a.dtype(), a.backend(), m, n);
+        a.backend().gemm(1, m, n, k, 1.0, operand(a, 0), operand(b, 0), 0.0, out.storage(), 0);
+        return Graph.record("matmul", out, new Tensor[]{a, b}, g -> new Tensor[]{
+                a.requiresGrad() ? g.matmul(b.mT()) : null,
+                b.requiresGrad() ? a.mT().matmul(g) : null});
+    }
+
+    private static Tensor batched(Tensor a, Tensor b) {
+        int[] aBatch = Arrays.copyOf(a.shape(), a.rank() - 2);
+        int[] bBatch = Arrays.copyOf(b.shape(), b.rank() - 2);
+        int[] batchShape = Shape.broadcast(aBatch, bBatch, "matmul batch dimensions");
+        int m = a.size(-2);
+        int k = a.size(-1);
+        int n = b.size(-1);
+        Tensor ae = batchContiguous(a.expand(concat(batchShape, m, k)), batchShape.length);
+        Tensor be = batchContiguous(b.expand(concat(batchShape, k, n)), batchShape.length);
+        int batch = (int) Shape.numel(batchShape);
+        Tensor out = Tensor.zeros(a.dtype(), a.backend(), concat(batchShape, m, n));
+        a.backend().gemm(batch, m, n, k, 1.0, operand(ae, batchStride(ae, batchShape.length)),
+                operand(be, batchStride(be, batchShape.length)), 0.0, out.storage(), 0);
+        return Graph.record("bmm", out, new Tensor[]{a, b}, g -> new Tensor[]{
+                a.requiresGrad() ? Reductions.sumTo(g.matmul(b.mT()), a.shape()) : null,
+                b.requiresGrad() ? Reductions.sumTo(a.mT().matmul(g), b.shape()) : null});
+    }
+
+    private static int[] concat(int[] lead, int x, int y) {
+        int[] s = Arrays.copyOf(lead, lead.length + 2);
+        s[lead.length] = x;
+        s[lead.length + 1] = y;
+        return s;
+    }
+
+    /** A single stride must step through every batch entry; otherwise copy (keeping the matrix strides' order). */
+    private static Tensor batchContiguous(Tensor t, int batchRank) {
+        return batchStride(t, batchRank) >= 0 ? t : t.contiguous();
+    }
+
+    /** The stride between consecutive batch entries, or -1 when the batch dimensions do not collapse to one. */
+    private static long batchStride(Tensor t, int batchRank) {
+        int[] shape = t.shape();
+        int[] st = t.strides();
+        long stride = -1;
+        for (int d = batchRank - 1; d >= 0; d--) {
+            if (shape[d] == 1) {
+                continue;
+            }
+            if (stride < 0) {
+                stride = st[d];
+                continue;
+            }
+            // the next-outer dimension must continue the same arithmetic progression
+            long expected = 1;
+            for (int e = d + 1; e < batchRank; e++) {
+                expected *= shape[e];
+            }
+            if (st[d] != stride * expected) {
+                return -1;
+            }
+        }
+        return stride < 0 ? 0 : stride;
+    }
+}

@@ -1,0 +1,271 @@
+package cl2cm.engine.ops;
+
+import cl2cm.engine.autograd.Graph;
+import cl2cm.engine.backend.Backend;
+import cl2cm.engine.backend.ConvGeometry;
+import cl2cm.engine.backend.MatOperand;
+import cl2cm.engine.tensor.Rng;
+import cl2cm.engine.tensor.Shape;
+import cl2cm.engine.tensor.Tensor;
+
+/** Neural-network functions (the engine's torch.nn.functional), each with its gradient rule. */
+public final class Nn {
+    private Nn() {
+    }
+
+    // ---- softmax -----------------------------------------------------------------------------------------------
+
+    public static Tensor softmax(Tensor x, int dim) {
+        return softmax(x, dim, false);
+    }
+
+    public static Tensor logSoftmax(Tensor x, int dim) {
+        return softmax(x, dim, true);
+    }
+
+    private static Tensor softmax(Tensor x, int dim, boolean log) {
+        int d = Shape.dim(dim, x.rank(), log ? "logSoftmax" : "softmax");
+        if (d != x.rank() - 1) {
+            return softmax(x.transpose(d, -1), -1, log).transpose(d, -1);
+        }
+        Tensor xc = x.contiguous();
+        int cols = x.size(-1);
+        int rows = (int) (x.numel() / Math.max(1, cols));
+        Tensor y = Tensor.zeros(x.dtype(), x.backend(), x.shape());
+        x.backend().softmax(xc.storage(), y.storage(), rows, cols, log);
+        return Graph.record(log ? "log_softmax" : "softmax", y, new Tensor[]{xc}, g -> {
+            Tensor gc = g.contiguous();
+            Tensor gx = Tensor.zeros(g.dtype(), g.backend(), g.shape());
+            g.backend().softmaxBackward(y.storage(), gc.storage(), gx.storage(), rows, cols, log);
+            return new Tensor[]{gx};
+        });
+    }
+
+    // ---- normalisation -----------------------------------------------------------------------------------------
+
+    /** Layer norm over the last dimension, with optional affine gamma and beta of that size. */
+    public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, double eps) {
+        Ops.sameDevice("layerNorm", x, gamma, beta);
+        int cols = x.size(-1);
+        for (Tensor p : new Tensor[]{gamma, beta}) {
+            if (p != null && (p.rank() != 1 || p.size(0) != cols)) {
+                throw new IllegalArgumentException("layerNorm: weight/bias of shape " + Shape.str(p.shape())
+                        + " for normalized size " + cols);
+            }
+        }
+        int rows = (int) (x.numel() / Math.max(1, cols));
+        Tensor xc = x.contiguous();
+        Tensor gc = gamma == null ? null : gamma.contiguous();
+        Tensor bc = beta == null ? null : beta.contiguous();
+        Backend be = x.backend();
+        Tensor y = Tensor.zeros(x.dtype(), be, x.shape());
+        Tensor mean = Tensor.zeros(x.dtype(), be, rows);
+        Tensor rstd = Tensor.zeros(x.dtype(), be, rows);
+        be.layerNorm(xc.storage(), gc == null ? null : gc.storage(), bc == null ? null : bc.storage(), y.storage(),
+                mean.storage(), rstd.storage(), rows, cols, eps);
+        return Graph.record("layer_norm", y, new Tensor[]{xc, gc, bc}, g -> {
+            Tensor gyc = g.contiguous();
+            Tensor gx = Tensor.zeros(g.dtype(), be, x.shape());
+            Tensor gg = gc != null && gc.requiresGrad() ? Tensor.zeros(g.dtype(), be, cols) : null;
+            Tensor gb = bc != null && bc.requiresGrad() ? Tensor.zeros(g.dtype(), be, cols) : null;
+            be.layerNormBackward(xc.storage(), gc == null ? null : gc.storage(), mean.storage(), rstd.storage(),
+                    gyc.storage(), gx.storage(), gg == null ? null : gg.storage(), gb == null ? null : gb.storage(),
+                    rows, cols);
+            return new Tensor[]{gx, gg, gb};
+        });
+    }
+
+    /**
+     * Batch norm over dimension 1 of [N, C] or [N, C, ...] inputs. In training it normalises with the batch
+     * statistics (biased variance) and updates the running mean and variance in place (unbiased variance, weight
+     * {@code momentum}, PyTorch's convention); in evaluation it uses the running statistics.
+     */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor gamma, Tensor beta,
+                                   boolean training, double momentum, double eps) {
+        if (x.rank() < 2) {
+            throw new IllegalArgumentException("batchNorm: input must be [N, C, ...], got " + Shape.str(x.shape()));
+        }
+        int c = x.size(1);
+        int[] statShape = new int[x.rank()];
+        java.util.Arrays.fill(statShape, 1);
+        statShape[1] = c;
+        int[] dims = new int[x.rank() - 1];
+        dims[0] = 0;
+        for (int i = 2; i < x.rank(); i++) {
+            dims[i - 1] = i;
+        }
+        Tensor mean;
+        Tensor var;
+        if (training) {
+            long count = x.numel() / c;
+            if (count < 2) {
+                throw new IllegalArgumentException("batchNorm: training needs more than one value per channel, got "
+                        + "input shape " + Shape.str(x.shape()));
+            }
+            mean = x.mean(dims, true);
+            Tensor centered = x.sub(mean);
+            var = centered.mul(centered).mean(dims, true);
+            if (runningMean != null) {
+                try (var g = cl2cm.engine.autograd.GradMode.disabled()) {
+                    Tensor bm = mean.detach().reshape(c).contiguous();
+                    Tensor bv = var.detach().reshape(c).mul((double) count / (count - 1)).contiguous();
+                    x.backend().axpby(runningMean.storage(), 1 - momentum, bm.storage(), momentum, c);
+                    x.backend().axpby(runningVar.storage(), 1 - momentum, bv.storage(), momentum, c);
+                }
+            }
+            Tensor y = centered.mul(var.add(eps).pow(-0.5));
+            return affine(y, gamma, beta, statShape);
+        }
+        if (runningMean == null || runningVar == null) {
+            throw new IllegalArgumentException("batchNorm: evaluation mode needs running statistics");
+        }
+        mean = runningMean.reshape(statShape);
+        var = runningVar.reshape(statShape);
+        return affine(x.sub(mean).mul(var.add(eps).pow(-0.5)), gamma, beta, statShape);
+    }
+
+    private static Tensor affine(Tensor y, Tensor gamma, Tensor beta, int[] statShape) {
+        if (gamma != null) {
+            y = y.mul(gamma.reshape(statShape));
+        }
+        if (beta != null) {
+            y = y.add(beta.reshape(statShape));
+        }
+        return y;
+    }
+
+    /** x / max(||x||_2, eps) along dim (torch.nn.functional.normalize). */
+    public static Tensor l2Normalize(Tensor x, int dim, double eps) {
+        Tensor norm = x.mul(x).sum(dim, true).sqrt();
+        return x.div(norm.clamp(eps, Double.MAX_VALUE));
+    }
+
+    // ---- stochastic and lookup ---------------------------------------------------------------------------------
+
+    /** Inverted dropout: zeroes elements with probability p and scales the rest by 1/(1-p); identity when not training. */
+    public static Tensor dropout(Tensor x, double p, boolean training, Rng rng) {
+        if (p < 0 || p >= 1) {
+            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+        }
+        if (!training || p == 0) {
+            return x;
+        }
+        double[] mask = new double[(int) x.numel()];
+        double keep = 1.0 / (1 - p);
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = rng.nextDouble() < p ? 0.0 : keep;
+        }
+        return x.mul(Tensor.of(mask, x.dtype(), x.backend(), x.shape()));
+    }
+
+    /** Rows of weight [V, D] for each id; the result has shape idsShape + [D]. */
+    public static Tensor embedding(Tensor weight, int[] ids, int... idsShape) {
+        Ops.rank("embedding", "weight", weight, 2);
+        if (Shape.numel(idsShape) != ids.length) {
+            throw new IllegalArgumentException("embedding: " + ids.length + " ids for shape " + Shape.str(idsShape));
+        }
+        int[] out = java.util.Arrays.copyOf(idsShape, idsShape.length + 1);
+        out[idsShape.length] = weight.size(1);
+        return Views.indexSelect(weight, 0, ids).reshape(out);
+    }
+
+    /** x [..., in] times weight [out, in] transposed, plus bias [out] (PyTorch's Linear layout). */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        Tensor y = x.matmul(weight.mT());
+        return bias == null ? y : y.add(bias);
+    }
+
+    // ---- convolution and pooling -------------------------------------------------------------------------------
+
+    /**
+     * 2-D convolution of x [N, C, H, W] with weight [O, C, kh, kw] (no groups) plus optional bias [O], as im2col +
+     * GEMM: out[n] = W [O, C*kh*kw] x cols[n] [C*kh*kw, oh*ow].
+     */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
+        Ops.sameDevice("conv2d", x, weight, bias);
+        Ops.rank("conv2d", "input", x, 4);
+        Ops.rank("conv2d", "weight", weight, 4);
+        int[] xs = x.shape();
+        int[] ws = weight.shape();
+        if (ws[1] != xs[1]) {
+            throw new IllegalArgumentException("conv2d: weight " + Shape.str(ws) + " expects " + ws[1]
+                    + " input channels, input " + Shape.str(xs) + " has " + xs[1]);
+        }
+        ConvGeometry g = new ConvGeometry(xs[0], xs[1], xs[2], xs[3], ws[2], ws[3], stride, stride, padding, padding);
+        int o = ws[0];
+        int ckk = ws[1] * ws[2] * ws[3];
+        int spatial = g.oh() * g.ow();
+        Backend be = x.backend();
+        Tensor xc = x.contiguous();
+        Tensor wc = weight.contiguous();
+        Tensor cols = Tensor.zeros(x.dtype(), be, xs[0], ckk, spatial);
+        be.im2col(xc.storage(), g, cols.storage());
+        Tensor out = Tensor.zeros(x.dtype(), be, xs[0], o, g.oh(), g.ow());
+        // out[n] (O x S) = W (O x CKK) * cols[n] (CKK x S), W shared across the batch.
+        be.gemm(xs[0], o, spatial, ckk, 1.0, new MatOperand(wc.storage(), 0, 0, ckk, 1),
+                new MatOperand(cols.storage(), 0, (long) ckk * spatial, spatial, 1), 0.0, out.storage(), 0);
+        Tensor result = Graph.record("conv2d", out, new Tensor[]{xc, wc}, gy -> {
+            Tensor gyc = gy.contiguous();
+            Tensor gx = null;
+            Tensor gw = null;
+            if (xc.requiresGrad()) {
+                // dcols[n] (CKK x S) = W^T (CKK x O) * gy[n] (O x S), then fold back to pixels.
+                Tensor dcols = Tensor.zeros(gy.dtype(), be, xs[0], ckk, spatial);
+                be.gemm(xs[0], ckk, spatial, o, 1.0, new MatOperand(wc.storage(), 0, 0, 1, ckk),
+                        new MatOperand(gyc.storage(), 0, (long) o * spatial, spatial, 1), 0.0, dcols.storage(), 0);
+                gx = Tensor.zeros(gy.dtype(), be, xs);
+                be.col2im(dcols.storage(), g, gx.storage());
+            }
+            if (wc.requiresGrad()) {
+                // dW (O x CKK) = sum_n gy[n] (O x S) * cols[n]^T (S x CKK), accumulated with beta = 1.
+                gw = Tensor.zeros(gy.dtype(), be, ws);
+                for (int n = 0; n < xs[0]; n++) {
+                    be.gemm(1, o, ckk, spatial, 1.0,
+                            new MatOperand(gyc.storage(), (long) n * o * spatial, 0, spatial, 1),
+                            new MatOperand(cols.storage(), (long) n * ckk * spatial, 0, 1, spatial), 1.0,
+                            gw.storage(), 0);
+                }
+            }
+            return new Tensor[]{gx, gw};
+        });
+        return bias == null ? result : result.add(bias.reshape(1, o, 1, 1));
+    }
+
+    public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
+        Ops.rank("maxPool2d", "input", x, 4);
+        int[] xs = x.shape();
+        if (padding * 2 > kernel) {
+            throw new IllegalArgumentException("maxPool2d: padding " + padding + " must be at most half the kernel "
+                    + kernel);
+        }
+        ConvGeometry g = new ConvGeometry(xs[0], xs[1], xs[2], xs[3], kernel, kernel, stride, stride, padding, padding);
+        Tensor xc = x.contiguous();
+        Tensor out = Tensor.zeros(x.dtype(), x.backend(), xs[0], xs[1], g.oh(), g.ow());
+        x.backend().maxPool2d(xc.storage(), g, out.storage());
+        return Graph.record("max_pool2d", out, new Tensor[]{xc}, gy -> {
+            Tensor gx = Tensor.zeros(gy.dtype(), gy.backend(), xs);
+            gy.backend().maxPool2dBackward(xc.storage(), gy.contiguous().storage(), g, gx.storage());
+            return new Tensor[]{gx};
+        });
+    }
+
+    public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding) {
+        Ops.rank("avgPool2d", "input", x, 4);
+        int[] xs = x.shape();
+        ConvGeometry g = new ConvGeometry(xs[0], xs[1], xs[2], xs[3], kernel, kernel, stride, stride, padding, padding);
+        Tensor xc = x.contiguous();
+        Tensor out = Tensor.zeros(x.dtype(), x.backend(), xs[0], xs[1], g.oh(), g.ow());
+        x.backend().avgPool2d(xc.storage(), g, out.storage());
+        return Graph.record("avg_pool2d", out, new Tensor[]{xc}, gy -> {
+            Tensor gx = Tensor.zeros(gy.dtype(), gy.backend(), xs);
+            gy.backend().avgPool2dBackward(gy.contiguous().storage(), g, gx.storage());
+            return new Tensor[]{gx};
+        });
+    }
+
+    /** Global average pooling: [N, C, H, W] -> [N, C] (AdaptiveAvgPool2d(1) then flatten). */
+    public static Tensor globalAvgPool(Tensor x) {
+        Ops.rank("globalAvgPool", "input", x, 4);
+        return x.mean(new int[]{2, 3}, false);
+    }
+}

@@ -1,0 +1,58 @@
+package cl2cm.engine.optim;
+
+import cl2cm.engine.nn.Parameter;
+import cl2cm.engine.tensor.Tensor;
+
+import java.util.Map;
+
+/**
+ * Adam (L2 weight decay added to the gradient) and AdamW (decoupled weight decay), with PyTorch's update rule and
+ * bias correction; one fused kernel per parameter.
+ */
+public final class Adam extends Optimizer {
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final boolean decoupled;
+
+    private Adam(Map<String, Parameter> params, double lr, double beta1, double beta2, double eps, double weightDecay,
+                 boolean decoupled) {
+        super(params, lr);
+        if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1) {
+            throw new IllegalArgumentException("Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
+        }
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.decoupled = decoupled;
+    }
+
+    /** torch.optim.Adam. */
+    public static Adam adam(Map<String, Parameter> params, double lr, double beta1, double beta2, double eps,
+                            double weightDecay) {
+        return new Adam(params, lr, beta1, beta2, eps, weightDecay, false);
+    }
+
+    /** torch.optim.AdamW. */
+    public static Adam adamW(Map<String, Parameter> params, double lr, double beta1, double beta2, double eps,
+                             double weightDecay) {
+        return new Adam(params, lr, beta1, beta2, eps, weightDecay, true);
+    }
+
+    @Override
+    protected void update(String name, Parameter p, Tensor grad) {
+        Tensor m = slot("exp_avg", name, p);
+        Tensor v = slot("exp_avg_sq", name, p);
+        p.backend().adamUpdate(p.storage(), grad.storage(), m.storage(), v.storage(), p.numel(), lr, beta1, beta2,
+                eps, weightDecay, decoupled, step);
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+        Map<String, String> m = super.metadata();
+        m.put("decoupled_weight_decay", Boolean.toString(decoupled));
+        return m;
+    }
+}

@@ -1,0 +1,109 @@
+package cl2cm.engine.optim;
+
+import cl2cm.engine.autograd.GradMode;
+import cl2cm.engine.nn.Parameter;
+import cl2cm.engine.tensor.Shape;
+import cl2cm.engine.tensor.Tensor;
+import cl2cm.engine.tensor.TensorScope;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Updates named parameters from their gradients. State tensors (moments, momentum buffers) are persistent, named
+ * {@code <slot>.<parameter name>}, and saved and restored with {@link #stateDict()} / {@link #loadStateDict} so
+ * training can resume exactly.
+ */
+public abstract class Optimizer {
+    protected final Map<String, Parameter> params;
+    protected final Map<String, Tensor> state = new LinkedHashMap<>();
+    protected double lr;
+    protected long step;
+
+    protected Optimizer(Map<String, Parameter> params, double lr) {
+        this.params = new LinkedHashMap<>(params);
+        this.lr = lr;
+    }
+
+    public double lr() {
+        return lr;
+    }
+
+    public void setLr(double lr) {
+        this.lr = lr;
+    }
+
+    /** Number of updates done so far. */
+    public long stepCount() {
+        return step;
+    }
+
+    /** Applies one update to every parameter that has a gradient. */
+    public final void step() {
+        step++;
+        try (GradMode.Guard g = GradMode.set(false)) {
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                Parameter p = e.getValue();
+                if (p.grad() != null && p.requiresGrad()) {
+                    update(e.getKey(), p, contiguousGrad(p));
+                }
+            }
+        }
+    }
+
+    private static Tensor contiguousGrad(Parameter p) {
+        Tensor g = p.grad();
+        return g.isContiguous() ? g : g.contiguousCopy();
+    }
+
+    protected abstract void update(String name, Parameter p, Tensor grad);
+
+    /** A zero state slot of the parameter's shape, created on first use and kept across steps. */
+    protected Tensor slot(String slot, String name, Parameter p) {
+        return state.computeIfAbsent(slot + "." + name,
+                k -> TensorScope.persistent(() -> Tensor.zeros(p.dtype(), p.backend(), p.shape())));
+    }
+
+    public void zeroGrad() {
+        params.values().forEach(Tensor::zeroGrad);
+    }
+
+    /** State tensors by name; the step count and learning rate go in {@link #metadata()}. */
+    public Map<String, Tensor> stateDict() {
+        return new LinkedHashMap<>(state);
+    }
+
+    public Map<String, String> metadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("optimizer", getClass().getSimpleName());
+        m.put("step", Long.toString(step));
+        m.put("lr", Double.toString(lr));
+        return m;
+    }
+
+    public void loadStateDict(Map<String, Tensor> saved, Map<String, String> metadata) {
+        String kind = metadata.get("optimizer");
+        if (kind != null && !kind.equals(getClass().getSimpleName())) {
+            throw new IllegalArgumentException("optimizer state was saved by " + kind + ", not "
+                    + getClass().getSimpleName());
+        }
+        step = Long.parseLong(metadata.getOrDefault("step", "0"));
+        lr = Double.parseDouble(metadata.getOrDefault("lr", Double.toString(lr)));
+        state.clear();
+        for (Map.Entry<String, Tensor> e : saved.entrySet()) {
+            String key = e.getKey();
+            int dot = key.indexOf('.');
+            Parameter p = dot < 0 ? null : params.get(key.substring(dot + 1));
+            if (p == null) {
+                throw new IllegalArgumentException("optimizer state '" + key + "' names no parameter of this model");
+            }
+            if (!java.util.Arrays.equals(p.shape(), e.getValue().shape())) {
+                throw new IllegalArgumentException("optimizer state '" + key + "' has shape "
+                        + Shape.str(e.getValue().shape()) + ", parameter has " + Shape.str(p.shape()));
+            }
+            Tensor copy = TensorScope.persistent(() -> Tensor.zeros(p.dtype(), p.backend(), p.shape()));
+            copy.backend().copy(e.getValue().detach().to(p.dtype()).to(p.backend()).view(), copy.view());
+            state.put(key, copy);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package cl2cm.engine.tensor;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Explicit lifetimes for tensor memory. Every storage allocated while a scope is open belongs to the innermost
+ * open scope of the thread and is released when that scope closes, unless it was kept. A training step runs in a
+ * scope: its activations, gradients of intermediates and temporaries are released at the end of the step, while
+ * parameters, their gradients and optimizer state, allocated outside any scope (see {@link #persistent}), stay.
+ *
+ * <pre>{@code
+ * try (TensorScope step = TensorScope.open("train step")) {
+ *     Tensor loss = model.loss(batch);
+ *     loss.backward();
+ *     optimizer.step();
+ *     lossValue = loss.item();
+ * } // all intermediates released here
+ * }</pre>
+ */
+public final class TensorScope implements AutoCloseable {
+    private static final ThreadLocal<List<TensorScope>> STACK = ThreadLocal.withInitial(ArrayList::new);
+
+    private final String name;
+    private final Map<Storage, Boolean> owned = new IdentityHashMap<>();
+    private boolean closed;
+
+    private TensorScope(String name) {
+        this.name = name;
+    }
+
+    /** Opens a scope that owns every storage allocated on this thread until it closes. */
+    public static TensorScope open(String name) {
+        TensorScope scope = new TensorScope(name);
+        STACK.get().add(scope);
+        return scope;
+    }
+
+    /** Runs {@code body} with no scope active, so what it allocates lives until released explicitly. */
+    public static <T> T persistent(java.util.function.Supplier<T> body) {
+        List<TensorScope> saved = new ArrayList<>(STACK.get());
+        STACK.get().clear();
+        try {
+            return body.get();
+        } finally {
+            STACK.get().addAll(saved);
+        }
+    }
+
+    /** Called by backends for each new storage. */
+    public static void register(Storage storage) {
+        List<TensorScope> stack = STACK.get();
+        if (!stack.isEmpty()) {
+            stack.get(stack.size() - 1).owned.put(storage, Boolean.TRUE);
+        }
+    }
+
+    /**
+     * Moves the tensor's storage out of this scope into the enclosing scope (or makes it persistent when there is
+     * none), so that it survives {@link #close()}.
+     */
+    public Tensor keep(Tensor t) {
+        Storage s = t.storage();
+        if (owned.remove(s) != null) {
+            List<TensorScope> stack = STACK.get();
+            int i = stack.indexOf(this);
+            if (i > 0) {
+                stack.get(i - 1).owned.put(s, Boolean.TRUE);
+            }
+        }
+        return t;
+    }
+
+    /** Number of storages this scope would release now (for tests and memory reports). */
+    public int ownedCount() {
+        return owned.size();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<TensorScope> stack = STACK.get();
+        if (stack.isEmpty() || stack.get(stack.size() - 1) != this) {
+            // Closing out of order would release storages an inner scope still relies on.
+            throw new IllegalStateException("TensorScope '" + name + "' closed while an inner scope is still open");
+        }
+        stack.remove(stack.size() - 1);
+        String who = "the closing of TensorScope '" + name + "'";
+        for (Storage s : owned.keySet()) {
+            s.releaseBecause(who);
+        }
+        owned.clear();
+    }
+}
