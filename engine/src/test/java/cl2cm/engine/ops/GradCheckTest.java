@@ -172,6 +172,17 @@ class GradCheckTest {
     }
 
     @Test
+    void embeddingPaddingRowGetsNoGradient() {
+        Tensor w = Tensor.of(uniform(new Rng(3), 5, 4), DType.F64, 5, 4).requiresGrad(true);
+        Nn.embedding(w, 1, new int[]{3, 1, 3, 0, 1, 3}, 2, 3).sum().backward();
+        double[] g = w.grad().toDoubleArray();
+        double[] rowCounts = {1, 0, 0, 3, 0}; // occurrences of each id, padding id 1 counted as none
+        for (int i = 0; i < 20; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(rowCounts[i / 4], g[i], 0.0, "row " + i / 4);
+        }
+    }
+
+    @Test
     void losses() {
         Rng r = new Rng(23);
         GradCheck.check("cross entropy", t -> Losses.crossEntropy(t[0], new int[]{2, 0, 4, 4}),

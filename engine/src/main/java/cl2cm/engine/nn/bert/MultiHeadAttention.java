@@ -1,0 +1,68 @@
+package cl2cm.engine.nn.bert;
+
+import cl2cm.engine.backend.Backend;
+import cl2cm.engine.nn.Dropout;
+import cl2cm.engine.nn.Linear;
+import cl2cm.engine.nn.Module;
+import cl2cm.engine.tensor.DType;
+import cl2cm.engine.tensor.Rng;
+import cl2cm.engine.tensor.Tensor;
+
+/**
+ * Scaled dot-product attention with several heads (Hugging Face's BertSelfAttention: query, key, value). Queries come
+ * from one sequence and keys/values from the same one (self-attention) or another (cross-attention); padded keys
+ * are masked out.
+ */
+public final class MultiHeadAttention extends Module {
+    private final Linear query;
+    private final Linear key;
+    private final Linear value;
+    private final Dropout dropout;
+    private final int heads;
+    private final int headSize;
+
+    public MultiHeadAttention(int hidden, int heads, double attentionDropout, Rng rng, DType dtype, Backend be) {
+        if (hidden % heads != 0) {
+            throw new IllegalArgumentException("hidden size " + hidden + " is not a multiple of " + heads + " heads");
+        }
+        this.query = registerModule("query", BertInit.linear(hidden, hidden, rng, dtype, be));
+        this.key = registerModule("key", BertInit.linear(hidden, hidden, rng, dtype, be));
+        this.value = registerModule("value", BertInit.linear(hidden, hidden, rng, dtype, be));
+        this.dropout = registerModule("dropout", new Dropout(attentionDropout, rng));
+        this.heads = heads;
+        this.headSize = hidden / heads;
+    }
+
+    /**
+     * @param q          [B, Tq, H] query states
+     * @param kv         [B, Tk, H] key/value states (q itself for self-attention)
+     * @param maskBias   additive mask [B, 1, 1, Tk] (0 for real keys, a large negative number for padding), or null
+     * @return           [B, Tq, H] context
+     */
+    public Tensor forward(Tensor q, Tensor kv, Tensor maskBias) {
+        int b = q.size(0);
+        int tq = q.size(1);
+        int tk = kv.size(1);
+        Tensor qh = split(query.forward(q), b, tq);                         // [B, nh, Tq, hd]
+        Tensor kh = split(key.forward(kv), b, tk);                          // [B, nh, Tk, hd]
+        Tensor vh = split(value.forward(kv), b, tk);                        // [B, nh, Tk, hd]
+        Tensor scores = qh.matmul(kh.mT()).mul(1.0 / Math.sqrt(headSize));  // [B, nh, Tq, Tk]
+        if (maskBias != null) {
+            scores = scores.add(maskBias);
+        }
+        Tensor probs = dropout.forward(scores.softmax(-1));
+        Tensor ctx = probs.matmul(vh);                                      // [B, nh, Tq, hd]
+        return ctx.permute(0, 2, 1, 3).reshape(b, tq, heads * headSize);
+    }
+
+    private Tensor split(Tensor x, int b, int t) {
+        return x.reshape(b, t, heads, headSize).permute(0, 2, 1, 3);
+    }
+
+    /** The additive mask for keys: [B, T] of 1 (token) / 0 (padding) becomes [B, 1, 1, T] of 0 / -1e9. */
+    public static Tensor maskBias(Tensor attentionMask) {
+        int b = attentionMask.size(0);
+        int t = attentionMask.size(1);
+        return attentionMask.sub(1.0).mul(1e9).reshape(b, 1, 1, t);
+    }
+}
