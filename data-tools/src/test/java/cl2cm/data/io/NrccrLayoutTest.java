@@ -1,0 +1,98 @@
+package cl2cm.data.io;
+
+import cl2cm.data.Dataset;
+import cl2cm.data.Split;
+import cl2cm.data.synth.SyntheticScenes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NrccrLayoutTest {
+    @TempDir
+    Path root;
+
+    private Dataset small() {
+        return SyntheticScenes.generate(SyntheticScenes.Config.defaults().withSizes(6, 3, 3));
+    }
+
+    @Test
+    void roundTripKeepsCaptionsAndPixels() throws IOException {
+        Dataset ds = small();
+        NrccrLayout.write(ds, root);
+        assertTrue(Files.exists(root.resolve("synthscenes/TextData/synthscenestrain_en2de.caption.txt")));
+        assertTrue(Files.exists(root.resolve("synthscenes/images/test000000.png")));
+        Dataset back = NrccrLayout.read(root, "synthscenes", NrccrLayout.Visuals.IMAGES, 32);
+        for (String split : List.of("train", "val", "test")) {
+            Split a = ds.split(split);
+            Split b = back.split(split);
+            assertEquals(a.ids(), b.ids());
+            for (String tag : a.tags()) {
+                assertEquals(a.captions(tag), b.captions(tag), split + " " + tag);
+            }
+            for (int i = 0; i < a.size(); i++) {
+                assertArrayEquals(a.images().chw(i), b.images().chw(i), "PNG is lossless");
+            }
+        }
+    }
+
+    @Test
+    void bigFileFeaturesRoundTripAndAreChecked() throws IOException {
+        Path dir = root.resolve("feats");
+        float[][] rows = {{1, 2, 3}, {4, 5, 6}};
+        NrccrLayout.writeBigFile(dir, List.of("a", "b"), rows);
+        assertArrayEquals(new float[]{4, 5, 6}, NrccrLayout.readBigFile(dir, List.of("b", "a"))[0]);
+        IOException e = assertThrows(IOException.class, () -> NrccrLayout.readBigFile(dir, List.of("c")));
+        assertTrue(e.getMessage().contains("no features for captioned visual id 'c'"), e.getMessage());
+        Files.writeString(dir.resolve("shape.txt"), "2 4\n");
+        e = assertThrows(IOException.class, () -> NrccrLayout.readBigFile(dir, List.of("a")));
+        assertTrue(e.getMessage().contains("wrong feature dimension or truncated"), e.getMessage());
+    }
+
+    private Path captions(String name, String content) throws IOException {
+        Path text = root.resolve("c/TextData");
+        Files.createDirectories(text);
+        Path f = text.resolve(name);
+        Files.writeString(f, content);
+        return f;
+    }
+
+    @Test
+    void malformedLinesNameFileAndLine() throws IOException {
+        captions("ctrain_en.caption.txt", "x1#en#0 a red circle\nx2 no tag here\n");
+        IOException e = assertThrows(IOException.class, () -> NrccrLayout.read(root, "c", NrccrLayout.Visuals.NONE, 32));
+        assertTrue(e.getMessage().contains("ctrain_en.caption.txt:2: expected '<visual_id>#<tag>#<k> <caption>'"),
+                e.getMessage());
+    }
+
+    @Test
+    void duplicateCaptionIdsWrongTagsAndBadUtf8AreErrors() throws IOException {
+        Path f = captions("ctrain_en.caption.txt", "x1#en#0 a red circle\nx1#en#0 again\n");
+        IOException e = assertThrows(IOException.class, () -> NrccrLayout.read(root, "c", NrccrLayout.Visuals.NONE, 32));
+        assertTrue(e.getMessage().contains("duplicate caption id x1#en#0"), e.getMessage());
+        Files.writeString(f, "x1#de#0 ein roter Kreis\n");
+        e = assertThrows(IOException.class, () -> NrccrLayout.read(root, "c", NrccrLayout.Visuals.NONE, 32));
+        assertTrue(e.getMessage().contains(":1: caption tag 'de' in a file for tag 'en'"), e.getMessage());
+        Files.write(f, new byte[]{'x', '#', 'e', 'n', '#', '0', ' ', 'o', 'k', '\n', 'x', '2', '#', 'e', 'n', '#', '0', ' ', (byte) 0xff, '\n'});
+        e = assertThrows(IOException.class, () -> NrccrLayout.read(root, "c", NrccrLayout.Visuals.NONE, 32));
+        assertTrue(e.getMessage().contains("ctrain_en.caption.txt:2: not valid UTF-8"), e.getMessage());
+    }
+
+    @Test
+    void missingImagesAndItemsInTwoSplitsAreErrors() throws IOException {
+        captions("ctrain_en.caption.txt", "x1#en#0 a red circle\n");
+        IOException e = assertThrows(IOException.class, () -> NrccrLayout.read(root, "c", NrccrLayout.Visuals.IMAGES, 32));
+        assertTrue(e.getMessage().contains("no image x1.png or .jpg"), e.getMessage());
+        captions("ctest_en.caption.txt", "x1#en#0 the same item again\n");
+        e = assertThrows(IOException.class, () -> NrccrLayout.read(root, "c", NrccrLayout.Visuals.NONE, 32));
+        assertTrue(e.getMessage().contains("is in both split"), e.getMessage());
+    }
+}
