@@ -94,10 +94,13 @@ public interface Backend {
 
     // ---- convolution and pooling (NCHW) ------------------------------------------------------------------------
 
-    /** Unfolds x [N, C, H, W] into cols [N, C*kh*kw, oh*ow] (zero padding). */
+    /**
+     * Unfolds x [N, C, H, W] into cols [C*kh*kw, N*oh*ow] (zero padding): row (c, i, j), column (n, oy, ox). With every
+     * image side by side, a convolution layer is one GEMM: W [O, C*kh*kw] x cols.
+     */
     void im2col(Storage x, ConvGeometry g, Storage cols);
 
-    /** Folds cols [N, C*kh*kw, oh*ow] back into x [N, C, H, W], summing overlaps (the adjoint of im2col). */
+    /** Folds cols [C*kh*kw, N*oh*ow] back into x [N, C, H, W], summing overlaps (the adjoint of im2col). */
     void col2im(Storage cols, ConvGeometry g, Storage x);
 
     /** Max pooling: out [N, C, oh, ow]; padding counts as minus infinity. */

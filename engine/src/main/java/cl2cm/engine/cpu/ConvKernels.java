@@ -10,32 +10,31 @@ final class ConvKernels {
     private ConvKernels() {
     }
 
-    /** cols [N, C*kh*kw, oh*ow] from x [N, C, H, W]. */
+    /** cols [C*kh*kw, N*oh*ow] from x [N, C, H, W]; parallel over unfolded rows, each written contiguously. */
     static void im2col(float[] x, ConvGeometry g, float[] cols) {
         int oh = g.oh();
         int ow = g.ow();
-        int planes = g.n() * g.c();
-        Parallel.forRange(planes, 1, (s, e) -> {
-            for (int plane = s; plane < e; plane++) {
-                int n = plane / g.c();
-                int c = plane % g.c();
-                int xBase = plane * g.h() * g.w();
-                for (int i = 0; i < g.kh(); i++) {
-                    for (int j = 0; j < g.kw(); j++) {
-                        int row = (c * g.kh() + i) * g.kw() + j;
-                        int dst = (n * g.c() * g.kh() * g.kw() + row) * oh * ow;
-                        for (int oy = 0; oy < oh; oy++) {
-                            int y = oy * g.strideH() - g.padH() + i;
-                            int d = dst + oy * ow;
-                            if (y < 0 || y >= g.h()) {
-                                java.util.Arrays.fill(cols, d, d + ow, 0f);
-                                continue;
-                            }
-                            int src = xBase + y * g.w();
-                            for (int ox = 0; ox < ow; ox++) {
-                                int xx = ox * g.strideW() - g.padW() + j;
-                                cols[d + ox] = xx >= 0 && xx < g.w() ? x[src + xx] : 0f;
-                            }
+        int width = g.n() * oh * ow;
+        int rows = g.c() * g.kh() * g.kw();
+        Parallel.forRange(rows, 1, (s, e) -> {
+            for (int row = s; row < e; row++) {
+                int c = row / (g.kh() * g.kw());
+                int i = row / g.kw() % g.kh();
+                int j = row % g.kw();
+                for (int n = 0; n < g.n(); n++) {
+                    int xBase = (n * g.c() + c) * g.h() * g.w();
+                    int dst = row * width + n * oh * ow;
+                    for (int oy = 0; oy < oh; oy++) {
+                        int y = oy * g.strideH() - g.padH() + i;
+                        int d = dst + oy * ow;
+                        if (y < 0 || y >= g.h()) {
+                            java.util.Arrays.fill(cols, d, d + ow, 0f);
+                            continue;
+                        }
+                        int src = xBase + y * g.w();
+                        for (int ox = 0; ox < ow; ox++) {
+                            int xx = ox * g.strideW() - g.padW() + j;
+                            cols[d + ox] = xx >= 0 && xx < g.w() ? x[src + xx] : 0f;
                         }
                     }
                 }
@@ -43,32 +42,35 @@ final class ConvKernels {
         });
     }
 
-    /** x [N, C, H, W] = sum of the cols entries that came from each pixel (overwrites x). */
+    /** x [N, C, H, W] = sum of the cols entries that came from each pixel (overwrites x); parallel over channels. */
     static void col2im(float[] cols, ConvGeometry g, float[] x) {
         int oh = g.oh();
         int ow = g.ow();
-        int planes = g.n() * g.c();
-        Parallel.forRange(planes, 1, (s, e) -> {
-            for (int plane = s; plane < e; plane++) {
-                int n = plane / g.c();
-                int c = plane % g.c();
-                int xBase = plane * g.h() * g.w();
-                java.util.Arrays.fill(x, xBase, xBase + g.h() * g.w(), 0f);
+        int width = g.n() * oh * ow;
+        Parallel.forRange(g.c(), 1, (s, e) -> {
+            for (int c = s; c < e; c++) {
+                for (int n = 0; n < g.n(); n++) {
+                    int base = (n * g.c() + c) * g.h() * g.w();
+                    java.util.Arrays.fill(x, base, base + g.h() * g.w(), 0f);
+                }
                 for (int i = 0; i < g.kh(); i++) {
                     for (int j = 0; j < g.kw(); j++) {
                         int row = (c * g.kh() + i) * g.kw() + j;
-                        int src = (n * g.c() * g.kh() * g.kw() + row) * oh * ow;
-                        for (int oy = 0; oy < oh; oy++) {
-                            int y = oy * g.strideH() - g.padH() + i;
-                            if (y < 0 || y >= g.h()) {
-                                continue;
-                            }
-                            int dst = xBase + y * g.w();
-                            int so = src + oy * ow;
-                            for (int ox = 0; ox < ow; ox++) {
-                                int xx = ox * g.strideW() - g.padW() + j;
-                                if (xx >= 0 && xx < g.w()) {
-                                    x[dst + xx] += cols[so + ox];
+                        for (int n = 0; n < g.n(); n++) {
+                            int xBase = (n * g.c() + c) * g.h() * g.w();
+                            int src = row * width + n * oh * ow;
+                            for (int oy = 0; oy < oh; oy++) {
+                                int y = oy * g.strideH() - g.padH() + i;
+                                if (y < 0 || y >= g.h()) {
+                                    continue;
+                                }
+                                int dst = xBase + y * g.w();
+                                int so = src + oy * ow;
+                                for (int ox = 0; ox < ow; ox++) {
+                                    int xx = ox * g.strideW() - g.padW() + j;
+                                    if (xx >= 0 && xx < g.w()) {
+                                        x[dst + xx] += cols[so + ox];
+                                    }
                                 }
                             }
                         }

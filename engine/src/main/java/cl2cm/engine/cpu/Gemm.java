@@ -61,31 +61,43 @@ final class Gemm {
         }
         long aBase = a.offset() + bi * a.batchStride();
         long bBase = b.offset() + bi * b.batchStride();
+        int mBlocks = (m + MC - 1) / MC;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
+            int slivers = (nc + NR - 1) / NR;
+            // Split columns too when there are fewer row blocks than threads (small M: conv weight gradients).
+            int nSplit = parallel ? Math.max(1, Math.min(slivers, (2 * Parallel.threads() + mBlocks - 1) / mBlocks)) : 1;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 float[] bp = B_PACK.get(); // the caller's buffer; workers only read it
-                packB(bv, bBase + pc * b.rowStride() + jc * b.colStride(), (int) b.rowStride(), (int) b.colStride(),
-                        kc, nc, bp);
-                int blocks = (m + MC - 1) / MC;
+                long bOff = bBase + pc * b.rowStride() + jc * b.colStride();
+                if (parallel) {
+                    Parallel.forRange(slivers, 4, (s, e) -> packB(bv, bOff, (int) b.rowStride(), (int) b.colStride(),
+                            kc, nc, bp, s, e));
+                } else {
+                    packB(bv, bOff, (int) b.rowStride(), (int) b.colStride(), kc, nc, bp, 0, slivers);
+                }
                 final int fjc = jc;
                 final int fpc = pc;
                 Parallel.RangeBody body = (s, e) -> {
                     float[] ap = A_PACK.get();
                     float[] edge = EDGE.get();
-                    for (int blk = s; blk < e; blk++) {
+                    for (int task = s; task < e; task++) {
+                        int blk = task / nSplit;
+                        int part = task % nSplit;
+                        int j0 = (int) ((long) slivers * part / nSplit) * NR;
+                        int j1 = Math.min(nc, (int) ((long) slivers * (part + 1) / nSplit) * NR);
                         int ic = blk * MC;
                         int mc = Math.min(MC, m - ic);
                         packA(av, aBase + ic * a.rowStride() + fpc * a.colStride(), (int) a.rowStride(),
                                 (int) a.colStride(), mc, kc, alpha, ap);
-                        macroKernel(mc, nc, kc, ap, bp, c, cOff + ic * n + fjc, n, edge);
+                        macroKernel(mc, j0, j1, kc, ap, bp, c, cOff + ic * n + fjc, n, edge);
                     }
                 };
                 if (parallel) {
-                    Parallel.forRange(blocks, 1, body);
+                    Parallel.forRange(mBlocks * nSplit, 1, body);
                 } else {
-                    body.run(0, blocks);
+                    body.run(0, mBlocks * nSplit);
                 }
             }
         }
@@ -104,10 +116,11 @@ final class Gemm {
         }
     }
 
-    /** Packs a kc x nc block of B into slivers of NR columns: sliver s holds rows p = 0..kc-1, NR values each. */
-    private static void packB(float[] bv, long base, int rs, int cs, int kc, int nc, float[] bp) {
-        int slivers = (nc + NR - 1) / NR;
-        for (int sl = 0; sl < slivers; sl++) {
+    /**
+     * Packs slivers [s0, s1) of a kc x nc block of B; sliver s holds NR columns for rows p = 0..kc-1, NR values each.
+     */
+    private static void packB(float[] bv, long base, int rs, int cs, int kc, int nc, float[] bp, int s0, int s1) {
+        for (int sl = s0; sl < s1; sl++) {
             int j0 = sl * NR;
             int w = Math.min(NR, nc - j0);
             int dst = sl * kc * NR;
@@ -150,10 +163,11 @@ final class Gemm {
         }
     }
 
-    private static void macroKernel(int mc, int nc, int kc, float[] ap, float[] bp, float[] c, int cOff, int ldc,
-                                    float[] edge) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int w = Math.min(NR, nc - jr);
+    /** C[0:mc, j0:j1] += Apack * Bpack over columns j0..j1 of the packed panel (j0 a multiple of NR). */
+    private static void macroKernel(int mc, int j0, int j1, int kc, float[] ap, float[] bp, float[] c, int cOff,
+                                    int ldc, float[] edge) {
+        for (int jr = j0; jr < j1; jr += NR) {
+            int w = Math.min(NR, j1 - jr);
             int bOff = (jr / NR) * kc * NR;
             for (int ir = 0; ir < mc; ir += MR) {
                 int h = Math.min(MR, mc - ir);
@@ -182,9 +196,9 @@ final class Gemm {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        int a = aOff;
-        int b = bOff;
-        for (int p = 0; p < kc; p++, a += MR, b += NR) {
+        for (int p = 0; p < kc; p++) {
+            int a = aOff + p * MR;
+            int b = bOff + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
             FloatVector x = FloatVector.broadcast(S, ap[a]);
@@ -206,16 +220,20 @@ final class Gemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        accumulate(c, co, c00, c01);
-        accumulate(c, co + ldc, c10, c11);
-        accumulate(c, co + 2 * ldc, c20, c21);
-        accumulate(c, co + 3 * ldc, c30, c31);
-        accumulate(c, co + 4 * ldc, c40, c41);
-        accumulate(c, co + 5 * ldc, c50, c51);
+        // Stores written out here: a helper taking vectors as arguments is not inlined into this large method,
+        // and passing vectors to a real call boxes them.
+        FloatVector.fromArray(S, c, co).add(c00).intoArray(c, co);
+        FloatVector.fromArray(S, c, co + L).add(c01).intoArray(c, co + L);
+        FloatVector.fromArray(S, c, co + ldc).add(c10).intoArray(c, co + ldc);
+        FloatVector.fromArray(S, c, co + ldc + L).add(c11).intoArray(c, co + ldc + L);
+        FloatVector.fromArray(S, c, co + 2 * ldc).add(c20).intoArray(c, co + 2 * ldc);
+        FloatVector.fromArray(S, c, co + 2 * ldc + L).add(c21).intoArray(c, co + 2 * ldc + L);
+        FloatVector.fromArray(S, c, co + 3 * ldc).add(c30).intoArray(c, co + 3 * ldc);
+        FloatVector.fromArray(S, c, co + 3 * ldc + L).add(c31).intoArray(c, co + 3 * ldc + L);
+        FloatVector.fromArray(S, c, co + 4 * ldc).add(c40).intoArray(c, co + 4 * ldc);
+        FloatVector.fromArray(S, c, co + 4 * ldc + L).add(c41).intoArray(c, co + 4 * ldc + L);
+        FloatVector.fromArray(S, c, co + 5 * ldc).add(c50).intoArray(c, co + 5 * ldc);
+        FloatVector.fromArray(S, c, co + 5 * ldc + L).add(c51).intoArray(c, co + 5 * ldc + L);
     }
 
-    private static void accumulate(float[] c, int o, FloatVector v0, FloatVector v1) {
-        FloatVector.fromArray(S, c, o).add(v0).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(v1).intoArray(c, o + L);
-    }
 }

@@ -138,10 +138,15 @@ final class ReferenceKernels {
         return x[((n * g.c() + c) * g.h() + y) * g.w() + xx];
     }
 
+    /** Column of output pixel (oy, ox) of image n in the [C*kh*kw, N*oh*ow] unfolded matrix. */
+    private static int col(ConvGeometry g, int n, int oy, int ox) {
+        return (n * g.oh() + oy) * g.ow() + ox;
+    }
+
     static void im2col(double[] x, ConvGeometry g, double[] cols) {
         int oh = g.oh();
         int ow = g.ow();
-        int rowsPerImage = g.c() * g.kh() * g.kw();
+        int width = g.n() * oh * ow;
         for (int n = 0; n < g.n(); n++) {
             for (int c = 0; c < g.c(); c++) {
                 for (int i = 0; i < g.kh(); i++) {
@@ -150,7 +155,7 @@ final class ReferenceKernels {
                         for (int oy = 0; oy < oh; oy++) {
                             for (int ox = 0; ox < ow; ox++) {
                                 double v = pixel(x, g, n, c, oy * g.strideH() - g.padH() + i, ox * g.strideW() - g.padW() + j);
-                                cols[((n * rowsPerImage + row) * oh + oy) * ow + ox] = v;
+                                cols[row * width + col(g, n, oy, ox)] = v;
                             }
                         }
                     }
@@ -162,7 +167,7 @@ final class ReferenceKernels {
     static void col2im(double[] cols, ConvGeometry g, double[] x) {
         int oh = g.oh();
         int ow = g.ow();
-        int rowsPerImage = g.c() * g.kh() * g.kw();
+        int width = g.n() * oh * ow;
         java.util.Arrays.fill(x, 0, g.n() * g.c() * g.h() * g.w(), 0.0);
         for (int n = 0; n < g.n(); n++) {
             for (int c = 0; c < g.c(); c++) {
@@ -174,8 +179,7 @@ final class ReferenceKernels {
                                 int y = oy * g.strideH() - g.padH() + i;
                                 int xx = ox * g.strideW() - g.padW() + j;
                                 if (y >= 0 && y < g.h() && xx >= 0 && xx < g.w()) {
-                                    x[((n * g.c() + c) * g.h() + y) * g.w() + xx] +=
-                                            cols[((n * rowsPerImage + row) * oh + oy) * ow + ox];
+                                    x[((n * g.c() + c) * g.h() + y) * g.w() + xx] += cols[row * width + col(g, n, oy, ox)];
                                 }
                             }
                         }

@@ -85,13 +85,42 @@ final class VectorKernels {
                     u.lanewise(VectorOperators.TANH).add(1f).mul(v).mul(0.5f).intoArray(out, i);
                 }
             }
+            case GELU_ERF -> {
+                for (; i < bound; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, i);
+                    erf(v.mul(INV_SQRT2)).add(1f).mul(v).mul(0.5f).intoArray(out, i);
+                }
+            }
+            case GELU_ERF_GRAD -> {
+                for (; i < bound; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, i);
+                    FloatVector pdf = v.mul(v).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+                    erf(v.mul(INV_SQRT2)).add(1f).mul(0.5f).add(v.mul(pdf)).intoArray(out, i);
+                }
+            }
             default -> {
-                // Less common ops (and GELU erf, whose exactness matters more than speed here) run scalar.
+                // Less common ops run scalar.
             }
         }
         for (; i < e; i++) {
             out[i] = (float) op.apply(x[i], p, q);
         }
+    }
+
+    private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
+    private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
+
+    /**
+     * erf for float32 (Abramowitz and Stegun 7.1.26, absolute error below 1.5e-7, i.e. float32 rounding):
+     * erf(|x|) = 1 - t (a1 + t (a2 + t (a3 + t (a4 + t a5)))) exp(-x^2) with t = 1 / (1 + p |x|).
+     */
+    static FloatVector erf(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector t = FloatVector.broadcast(S, 1f).div(ax.mul(0.3275911f).add(1f));
+        FloatVector poly = t.mul(1.061405429f).add(-1.453152027f).mul(t).add(1.421413741f).mul(t).add(-0.284496736f)
+                .mul(t).add(0.254829592f).mul(t);
+        FloatVector y = FloatVector.broadcast(S, 1f).sub(poly.mul(ax.mul(ax).neg().lanewise(VectorOperators.EXP)));
+        return y.blend(y.neg(), x.lt(0f));
     }
 
     // ---- binary on one strided run -----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import cl2cm.engine.autograd.Graph;
 import cl2cm.engine.backend.Backend;
 import cl2cm.engine.backend.ConvGeometry;
 import cl2cm.engine.backend.MatOperand;
+import cl2cm.engine.backend.View;
 import cl2cm.engine.tensor.Rng;
 import cl2cm.engine.tensor.Shape;
 import cl2cm.engine.tensor.Tensor;
@@ -39,6 +40,13 @@ public final class Nn {
             g.backend().softmaxBackward(y.storage(), gc.storage(), gx.storage(), rows, cols, log);
             return new Tensor[]{gx};
         });
+    }
+
+    /** log(sum(exp(x))) along dim, computed stably around the (constant) maximum. */
+    public static Tensor logSumExp(Tensor x, int dim, boolean keepDim) {
+        Tensor m = x.detach().max(dim, true);
+        Tensor out = x.sub(m).exp().sum(dim, true).log().add(m);
+        return keepDim ? out : out.squeeze(dim);
     }
 
     // ---- normalisation -----------------------------------------------------------------------------------------
@@ -208,7 +216,7 @@ public final class Nn {
 
     /**
      * 2-D convolution of x [N, C, H, W] with weight [O, C, kh, kw] (no groups) plus optional bias [O], as im2col +
-     * GEMM: out[n] = W [O, C*kh*kw] x cols[n] [C*kh*kw, oh*ow].
+     * one GEMM over the whole batch: out [O, N*S] = W [O, C*kh*kw] x cols [C*kh*kw, N*S], S = oh*ow.
      */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
         Ops.sameDevice("conv2d", x, weight, bias);
@@ -221,39 +229,42 @@ public final class Nn {
                     + " input channels, input " + Shape.str(xs) + " has " + xs[1]);
         }
         ConvGeometry g = new ConvGeometry(xs[0], xs[1], xs[2], xs[3], ws[2], ws[3], stride, stride, padding, padding);
+        int n = xs[0];
         int o = ws[0];
         int ckk = ws[1] * ws[2] * ws[3];
         int spatial = g.oh() * g.ow();
+        int cols = n * spatial;
         Backend be = x.backend();
         Tensor xc = x.contiguous();
         Tensor wc = weight.contiguous();
-        Tensor cols = Tensor.zeros(x.dtype(), be, xs[0], ckk, spatial);
-        be.im2col(xc.storage(), g, cols.storage());
-        Tensor out = Tensor.zeros(x.dtype(), be, xs[0], o, g.oh(), g.ow());
-        // out[n] (O x S) = W (O x CKK) * cols[n] (CKK x S), W shared across the batch.
-        be.gemm(xs[0], o, spatial, ckk, 1.0, new MatOperand(wc.storage(), 0, 0, ckk, 1),
-                new MatOperand(cols.storage(), 0, (long) ckk * spatial, spatial, 1), 0.0, out.storage(), 0);
+        Tensor unfolded = Tensor.zeros(x.dtype(), be, ckk, cols);
+        be.im2col(xc.storage(), g, unfolded.storage());
+        Tensor flat = Tensor.zeros(x.dtype(), be, o, cols);                      // [O, N*S]
+        be.gemm(1, o, cols, ckk, 1.0, new MatOperand(wc.storage(), 0, 0, ckk, 1),
+                new MatOperand(unfolded.storage(), 0, 0, cols, 1), 0.0, flat.storage(), 0);
+        Tensor out = Tensor.zeros(x.dtype(), be, n, o, g.oh(), g.ow());        // [O, N, S] -> [N, O, S]
+        be.copy(new View(flat.storage(), new int[]{n, o, spatial}, new int[]{spatial, cols, 1}, 0),
+                new View(out.storage(), new int[]{n, o, spatial}, new int[]{o * spatial, spatial, 1}, 0));
         Tensor result = Graph.record("conv2d", out, new Tensor[]{xc, wc}, gy -> {
             Tensor gyc = gy.contiguous();
+            Tensor gyFlat = Tensor.zeros(gy.dtype(), be, o, cols);              // [N, O, S] -> [O, N*S]
+            be.copy(new View(gyc.storage(), new int[]{o, n, spatial}, new int[]{spatial, o * spatial, 1}, 0),
+                    new View(gyFlat.storage(), new int[]{o, n, spatial}, new int[]{cols, spatial, 1}, 0));
             Tensor gx = null;
             Tensor gw = null;
             if (xc.requiresGrad()) {
-                // dcols[n] (CKK x S) = W^T (CKK x O) * gy[n] (O x S), then fold back to pixels.
-                Tensor dcols = Tensor.zeros(gy.dtype(), be, xs[0], ckk, spatial);
-                be.gemm(xs[0], ckk, spatial, o, 1.0, new MatOperand(wc.storage(), 0, 0, 1, ckk),
-                        new MatOperand(gyc.storage(), 0, (long) o * spatial, spatial, 1), 0.0, dcols.storage(), 0);
+                // dcols [CKK, N*S] = W^T [CKK, O] x gy [O, N*S], folded back to pixels.
+                Tensor dcols = Tensor.zeros(gy.dtype(), be, ckk, cols);
+                be.gemm(1, ckk, cols, o, 1.0, new MatOperand(wc.storage(), 0, 0, 1, ckk),
+                        new MatOperand(gyFlat.storage(), 0, 0, cols, 1), 0.0, dcols.storage(), 0);
                 gx = Tensor.zeros(gy.dtype(), be, xs);
                 be.col2im(dcols.storage(), g, gx.storage());
             }
             if (wc.requiresGrad()) {
-                // dW (O x CKK) = sum_n gy[n] (O x S) * cols[n]^T (S x CKK), accumulated with beta = 1.
+                // dW [O, CKK] = gy [O, N*S] x cols^T [N*S, CKK]
                 gw = Tensor.zeros(gy.dtype(), be, ws);
-                for (int n = 0; n < xs[0]; n++) {
-                    be.gemm(1, o, ckk, spatial, 1.0,
-                            new MatOperand(gyc.storage(), (long) n * o * spatial, 0, spatial, 1),
-                            new MatOperand(cols.storage(), (long) n * ckk * spatial, 0, 1, spatial), 1.0,
-                            gw.storage(), 0);
-                }
+                be.gemm(1, o, ckk, cols, 1.0, new MatOperand(gyFlat.storage(), 0, 0, cols, 1),
+                        new MatOperand(unfolded.storage(), 0, 0, 1, cols), 0.0, gw.storage(), 0);
             }
             return new Tensor[]{gx, gw};
         });

@@ -111,6 +111,7 @@ class GradCheckTest {
         GradCheck.check("softmax dim 1", t -> t[0].softmax(1), x);
         GradCheck.check("log softmax", t -> t[0].logSoftmax(-1), x);
         GradCheck.check("log softmax dim 0", t -> t[0].logSoftmax(0), x);
+        GradCheck.check("logsumexp", t -> Nn.logSumExp(t[0].mul(5), 1, false), x);
     }
 
     @Test

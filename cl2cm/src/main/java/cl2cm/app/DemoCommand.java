@@ -1,0 +1,175 @@
+package cl2cm.app;
+
+import cl2cm.config.Cl2cmConfig;
+import cl2cm.engine.backend.Devices;
+import cl2cm.engine.cpu.Parallel;
+import cl2cm.engine.io.AtomicFile;
+import cl2cm.eval.Retrieval;
+import cl2cm.model.Networks;
+import cl2cm.train.Experiment;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"The main job: on the built-in synthetic multilingual scenes, train the cross-lingual network "
+                + "(stage 1), then the cross-modal network without (baseline) and with (CL2CM) knowledge transfer, and "
+                + "compare them on the test split with human target-language captions as queries.",
+                "Writes <out>/metrics.json, <out>/config.json, <out>/vocab.txt and checkpoints under <out>/seed<N>/."})
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--out", description = "run folder (default: ${DEFAULT-VALUE})", defaultValue = "runs/demo")
+    Path out;
+
+    @Option(names = "--config", description = "JSON config; fields left out keep the demo defaults")
+    Path config;
+
+    @Option(names = "--target", description = "target language: de, fr, cs or es (default: the config's, de)")
+    String target;
+
+    @Option(names = "--noise", description = "MT noise rate of the training translations (default: the config's, 0.4)")
+    Double noise;
+
+    @Option(names = "--seeds", split = ",", description = "seeds to run, e.g. 1,2,3 (default: the config's seed)")
+    List<Long> seeds;
+
+    @Option(names = "--resume", description = "continue interrupted training from the last checkpoints in <out>")
+    boolean resume;
+
+    @Option(names = "--device", description = "cpu (cuda comes with the CUDA backend)", defaultValue = "cpu")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+        Cl2cmConfig cfg = config == null ? Cl2cmConfig.defaults() : Cl2cmConfig.load(config);
+        Cl2cmConfig.Data d = cfg.data();
+        cfg = new Cl2cmConfig(new Cl2cmConfig.Data(d.dataset(), d.train(), d.val(), d.test(), d.imageSize(),
+                d.source(), target == null ? d.target() : target, noise == null ? d.noiseRate() : noise),
+                cfg.text(), cfg.vision(), cfg.embedDim(), cfg.loss(), cfg.stage1(), cfg.stage2(), cfg.seed()).validated();
+        List<Long> runSeeds = seeds == null || seeds.isEmpty() ? List.of(cfg.seed()) : seeds;
+        Files.createDirectories(out);
+        cfg.save(out.resolve("config.json"));
+        PrintStream log = System.out;
+        log.printf("cl2cm demo: %s -> %s, %d seed(s), %d CPU threads, output %s%n", cfg.data().source(),
+                cfg.data().target(), runSeeds.size(), Parallel.threads(), out);
+        long t0 = System.nanoTime();
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (long seed : runSeeds) {
+            Cl2cmConfig c = cfg.withSeed(seed);
+            Path dir = runSeeds.size() == 1 ? out : out.resolve("seed" + seed);
+            runs.add(runOne(c, dir, log));
+        }
+        Map<String, Object> metrics = summarise(cfg, runs);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        AtomicFile.writeString(out.resolve("metrics.json"), json.writeValueAsString(metrics) + "\n");
+        printTable(log, cfg, runs);
+        log.printf("total %.1f min; metrics in %s%n", (System.nanoTime() - t0) / 60e9, out.resolve("metrics.json"));
+        return 0;
+    }
+
+    private Map<String, Object> runOne(Cl2cmConfig c, Path dir, PrintStream log) throws Exception {
+        Experiment ex = Experiment.prepare(c, Devices.byName(device), log);
+        Files.createDirectories(dir);
+        ex.saveVocab(dir.resolve("vocab.txt"));
+        Networks.CrossLingual cln = ex.trainCln(dir, resume);
+        String tgt = c.data().target();
+        Retrieval.Metrics clnTest = ex.evalCln(cln, ex.split("test"));
+        log.printf("CLN on test (%s <-> %s translations): R@1 %.1f / %.1f, mR %.1f%n", c.data().source(), tgt,
+                clnTest.r1T2v(), clnTest.r1V2t(), clnTest.mR());
+        Networks.CrossModal base = ex.trainCmn(dir, "baseline", null, 0.0, resume);
+        Retrieval.Metrics b = ex.evalCmn(base, ex.split("test"), tgt);
+        Networks.CrossModal cl2cm = ex.trainCmn(dir, "cl2cm", cln, c.loss().lambdaKd(), resume);
+        Retrieval.Metrics m = ex.evalCmn(cl2cm, ex.split("test"), tgt);
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("seed", c.seed());
+        run.put("baseline", b.toMap());
+        run.put("cl2cm", m.toMap());
+        run.put("cln_test", clnTest.toMap());
+        return run;
+    }
+
+    @SuppressWarnings("unchecked")
+    static double mR(Map<String, Object> run, String model) {
+        return ((Number) ((Map<String, Object>) run.get(model)).get("mR")).doubleValue();
+    }
+
+    private static Map<String, Object> summarise(Cl2cmConfig cfg, List<Map<String, Object>> runs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dataset", cfg.data().dataset());
+        m.put("split", "test");
+        m.put("languages", Map.of("source", cfg.data().source(), "target", cfg.data().target()));
+        m.put("queries", "human " + cfg.data().target() + " captions only (no hybrid query fusion)");
+        m.put("mt_noise_rate", cfg.data().noiseRate());
+        if (runs.size() == 1) {
+            m.put("seed", runs.get(0).get("seed"));
+            m.put("baseline", runs.get(0).get("baseline"));
+            m.put("cl2cm", runs.get(0).get("cl2cm"));
+            m.put("cln_test", runs.get(0).get("cln_test"));
+        } else {
+            m.put("seeds", runs.stream().map(r -> r.get("seed")).toList());
+            for (String model : List.of("baseline", "cl2cm")) {
+                double[] v = runs.stream().mapToDouble(r -> mR(r, model)).toArray();
+                m.put(model + "_mR_mean", round(mean(v)));
+                m.put(model + "_mR_std", round(std(v)));
+            }
+            m.put("runs", runs);
+        }
+        return m;
+    }
+
+    static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    /** Sample standard deviation. */
+    static double std(double[] v) {
+        if (v.length < 2) {
+            return 0;
+        }
+        double m = mean(v);
+        double s = 0;
+        for (double x : v) {
+            s += (x - m) * (x - m);
+        }
+        return Math.sqrt(s / (v.length - 1));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printTable(PrintStream log, Cl2cmConfig cfg, List<Map<String, Object>> runs) {
+        log.printf("%nTest: %s captions as queries (human), %s images; recall in %%%n", cfg.data().target(),
+                cfg.data().dataset());
+        log.printf("%-10s %6s %6s %6s %6s %6s %6s %7s%n", "model", "t2v@1", "t2v@5", "t2v@10", "v2t@1", "v2t@5",
+                "v2t@10", "mR");
+        for (Map<String, Object> run : runs) {
+            for (String model : List.of("baseline", "cl2cm")) {
+                Map<String, Object> r = (Map<String, Object>) run.get(model);
+                log.printf("%-10s %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %7.2f%s%n", model, r.get("r1_t2v"), r.get("r5_t2v"),
+                        r.get("r10_t2v"), r.get("r1_v2t"), r.get("r5_v2t"), r.get("r10_v2t"), r.get("mR"),
+                        runs.size() > 1 ? "   (seed " + run.get("seed") + ")" : "");
+            }
+        }
+        if (runs.size() > 1) {
+            for (String model : List.of("baseline", "cl2cm")) {
+                double[] v = runs.stream().mapToDouble(r -> mR(r, model)).toArray();
+                log.printf("%-10s mR %.2f +- %.2f over %d seeds%n", model, mean(v), std(v), v.length);
+            }
+        }
+    }
+}

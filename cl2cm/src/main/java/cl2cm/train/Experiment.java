@@ -1,0 +1,271 @@
+package cl2cm.train;
+
+import cl2cm.config.Cl2cmConfig;
+import cl2cm.data.Dataset;
+import cl2cm.data.Split;
+import cl2cm.data.synth.SyntheticScenes;
+import cl2cm.data.text.Vocab;
+import cl2cm.data.text.WordPieceTokenizer;
+import cl2cm.engine.autograd.GradMode;
+import cl2cm.engine.backend.Backend;
+import cl2cm.engine.backend.Devices;
+import cl2cm.engine.io.AtomicFile;
+import cl2cm.engine.tensor.Rng;
+import cl2cm.engine.tensor.Tensor;
+import cl2cm.engine.tensor.TensorScope;
+import cl2cm.eval.Retrieval;
+import cl2cm.loss.ContrastiveLoss;
+import cl2cm.loss.RelationalDistillation;
+import cl2cm.loss.SinkhornOt;
+import cl2cm.model.Networks;
+import cl2cm.model.TextEncoder;
+import cl2cm.model.TokenBatch;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One CL2CM experiment: the data and vocabulary, stage 1 (the cross-lingual network on source/translated caption
+ * pairs: sentence InfoNCE + word-level OT) and stage 2 (the cross-modal network: contrastive losses on
+ * (vision, source) and (vision, translated target) plus distillation from the frozen CLN). The baseline is stage 2
+ * with lambda_kd = 0 and everything else identical, including initialisation and batch order.
+ */
+public final class Experiment {
+    private final Cl2cmConfig cfg;
+    private final Backend be;
+    private final PrintStream log;
+    private final Dataset dataset;
+    private final WordPieceTokenizer tok;
+    private final TextData train;
+    private final TextData val;
+    private final TextData test;
+
+    private Experiment(Cl2cmConfig cfg, Backend be, PrintStream log, Dataset dataset, Vocab vocab) {
+        this.cfg = cfg;
+        this.be = be;
+        this.log = log;
+        this.dataset = dataset;
+        this.tok = new WordPieceTokenizer(vocab, false);
+        String src = cfg.data().source();
+        String mt = src + "2" + cfg.data().target();
+        int maxLen = cfg.text().maxLen();
+        this.train = new TextData(dataset.split("train"), tok, maxLen, src, mt);
+        this.val = new TextData(dataset.split("val"), tok, maxLen, src, mt);
+        this.test = new TextData(dataset.split("test"), tok, maxLen, src, mt);
+    }
+
+    /** Generates the built-in dataset and builds the vocabulary from the training captions (source + translations). */
+    public static Experiment prepare(Cl2cmConfig cfg, Backend be, PrintStream log) {
+        Cl2cmConfig.Data d = cfg.data();
+        if (!d.dataset().equals("synthscenes")) {
+            throw new IllegalArgumentException("data.dataset '" + d.dataset() + "' is not supported yet (synthscenes)");
+        }
+        long t0 = System.nanoTime();
+        Dataset ds = SyntheticScenes.generate(new SyntheticScenes.Config(d.train(), d.val(), d.test(), d.imageSize(),
+                List.of(d.target()), d.noiseRate(), 0.75, cfg.seed()));
+        Split tr = ds.split("train");
+        List<String> texts = new ArrayList<>();
+        tr.captions(d.source()).forEach(c -> texts.add(c.text()));
+        tr.captions(d.source() + "2" + d.target()).forEach(c -> texts.add(c.text()));
+        Vocab vocab = TextData.buildVocab(texts);
+        log.printf("data: %s, %d/%d/%d images of %dx%d, %s -> %s with MT noise %.2f, vocabulary %d (%.1f s)%n",
+                ds.collection(), d.train(), d.val(), d.test(), d.imageSize(), d.imageSize(), d.source(), d.target(),
+                d.noiseRate(), vocab.size(), (System.nanoTime() - t0) / 1e9);
+        return new Experiment(cfg, be, log, ds, vocab);
+    }
+
+    public Dataset dataset() {
+        return dataset;
+    }
+
+    public Vocab vocab() {
+        return tok.vocab();
+    }
+
+    public TextData split(String name) {
+        return switch (name) {
+            case "train" -> train;
+            case "val" -> val;
+            case "test" -> test;
+            default -> throw new IllegalArgumentException("no split " + name);
+        };
+    }
+
+    public void saveVocab(Path file) throws IOException {
+        AtomicFile.writeString(file, String.join("\n", tok.vocab().tokens()) + "\n");
+    }
+
+    private TokenBatch pairBatch(TextData d, int[] items, int[] ks) {
+        List<int[]> rows = new ArrayList<>(2 * items.length);
+        for (int i = 0; i < items.length; i++) {
+            rows.add(d.sourceTokens(items[i], ks[i]));
+        }
+        for (int i = 0; i < items.length; i++) {
+            rows.add(d.translatedTokens(items[i], ks[i]));
+        }
+        return d.batch(rows);
+    }
+
+    // ---- stage 1 ------------------------------------------------------------------------------------------------
+
+    public Networks.CrossLingual newCln(Rng rng) {
+        return Networks.crossLingual(cfg, tok.vocab().size(), rng, be);
+    }
+
+    /** Trains the cross-lingual network; selection by cross-lingual mR on the validation pairs. */
+    public Networks.CrossLingual trainCln(Path dir, boolean resume) throws IOException {
+        Rng rng = new Rng(cfg.seed() * 7919 + 1);
+        Networks.CrossLingual cln = newCln(rng);
+        Cl2cmConfig.Loss l = cfg.loss();
+        log.printf("stage 1: cross-lingual network, %d parameters%n", cln.parameterCount());
+        StageRunner runner = new StageRunner("cln", cln, cfg.stage1(), train.size(), train::captionCount,
+                cfg.seed(), rng, dir, log);
+        runner.run((items, ks) -> {
+            int b = items.length;
+            TextEncoder.Encoded e = cln.text.forward(pairBatch(train, items, ks));
+            Tensor s = e.embedding().narrow(0, 0, b);
+            Tensor t = e.embedding().narrow(0, b, b);
+            Map<String, Tensor> terms = new LinkedHashMap<>();
+            terms.put("sentence", ContrastiveLoss.infoNce(s, t, l.clnTau()));
+            if (l.lambdaOt() > 0) {
+                Tensor words = e.batch().wordMaskTensor(s.dtype(), be);
+                Tensor ot = SinkhornOt.loss(e.tokens().narrow(0, 0, b), e.tokens().narrow(0, b, b),
+                        words.narrow(0, 0, b), words.narrow(0, b, b), l.otEpsilon(), l.otIterations());
+                terms.put("ot", ot.mul(l.lambdaOt()));
+            }
+            return terms;
+        }, () -> evalCln(cln, val).mR(), resume);
+        return cln;
+    }
+
+    /** Sentence retrieval between source captions and their translations (target -> source is "t2v"). */
+    public Retrieval.Metrics evalCln(Networks.CrossLingual cln, TextData d) {
+        List<int[]> src = new ArrayList<>();
+        List<int[]> tgt = new ArrayList<>();
+        for (int i = 0; i < d.size(); i++) {
+            for (int k = 0; k < d.captionCount(i); k++) {
+                src.add(d.sourceTokens(i, k));
+                tgt.add(d.translatedTokens(i, k));
+            }
+        }
+        int[] items = new int[src.size()];
+        for (int i = 0; i < items.length; i++) {
+            items[i] = i;
+        }
+        return Retrieval.evaluate(encodeTexts(cln.text, d, tgt), items, encodeTexts(cln.text, d, src));
+    }
+
+    // ---- stage 2 ------------------------------------------------------------------------------------------------
+
+    public Networks.CrossModal newCmn(Rng rng) {
+        return Networks.crossModal(cfg, tok.vocab().size(), rng, be);
+    }
+
+    /**
+     * Trains the cross-modal network under {@code name} ("baseline" or "cl2cm"); with a teacher and lambdaKd > 0 the
+     * distillation term is added. Selection by mR on validation with translated target captions as queries (no
+     * human target-language caption is used for training or selection).
+     */
+    public Networks.CrossModal trainCmn(Path dir, String name, Networks.CrossLingual teacher, double lambdaKd,
+                                        boolean resume) throws IOException {
+        Rng rng = new Rng(cfg.seed() * 7919 + 2);   // the same for baseline and CL2CM
+        Networks.CrossModal cmn = newCmn(rng);
+        if (teacher != null) {
+            teacher.setFrozen(true);
+            teacher.eval();
+        }
+        Cl2cmConfig.Loss l = cfg.loss();
+        log.printf("stage 2 (%s): cross-modal network, %d parameters, lambda_kd %.2f%n", name, cmn.parameterCount(),
+                lambdaKd);
+        String mtTag = cfg.data().source() + "2" + cfg.data().target();
+        StageRunner runner = new StageRunner(name, cmn, cfg.stage2(), train.size(), train::captionCount, cfg.seed(),
+                rng, dir, log);
+        runner.run((items, ks) -> {
+            int b = items.length;
+            Tensor v = cmn.vision.forward(train.split().images().batch(items).to(be));
+            TokenBatch pairs = pairBatch(train, items, ks);
+            Tensor text = cmn.text.forward(pairs).embedding();
+            Tensor s = text.narrow(0, 0, b);
+            Tensor t = text.narrow(0, b, b);
+            Map<String, Tensor> terms = new LinkedHashMap<>();
+            terms.put("vision-source", crossModal(v, s));
+            terms.put("vision-target", crossModal(v, t));
+            if (teacher != null && lambdaKd > 0) {
+                Tensor teacherSim;
+                try (GradMode.Guard g = GradMode.set(false)) {
+                    Tensor te = teacher.text.forward(pairs).embedding();
+                    teacherSim = te.narrow(0, 0, b).matmul(te.narrow(0, b, b).mT());
+                }
+                Tensor studentSim = v.matmul(t.mT());
+                terms.put("kd", RelationalDistillation.loss(teacherSim, studentSim, l.tauTeacher(), l.tauStudent())
+                        .mul(lambdaKd));
+            }
+            return terms;
+        }, () -> evalCmn(cmn, val, mtTag).mR(), resume);
+        return cmn;
+    }
+
+    private Tensor crossModal(Tensor a, Tensor b) {
+        Cl2cmConfig.Loss l = cfg.loss();
+        return l.crossModal().equals("triplet") ? ContrastiveLoss.vseTriplet(a, b, l.margin())
+                : ContrastiveLoss.infoNce(a, b, l.tau());
+    }
+
+    /** Text-to-image and image-to-text retrieval on a split with the captions of {@code queryTag} as queries. */
+    public Retrieval.Metrics evalCmn(Networks.CrossModal cmn, TextData d, String queryTag) {
+        TextData.Queries q = d.queries(queryTag);
+        return Retrieval.evaluate(encodeTexts(cmn.text, d, q.tokens()), q.items(), encodeImages(cmn, d.split()));
+    }
+
+    // ---- encoding -----------------------------------------------------------------------------------------------
+
+    private static final int EVAL_BATCH = 256;
+
+    public Tensor encodeImages(Networks.CrossModal cmn, Split split) {
+        int n = split.size();
+        float[] out = new float[n * cfg.embedDim()];
+        cmn.eval();
+        try (GradMode.Guard g = GradMode.set(false)) {
+            for (int s = 0; s < n; s += EVAL_BATCH) {
+                int e = Math.min(n, s + EVAL_BATCH);
+                int[] idx = new int[e - s];
+                for (int i = 0; i < idx.length; i++) {
+                    idx[i] = s + i;
+                }
+                try (TensorScope scope = TensorScope.open("encode images")) {
+                    float[] v = cmn.vision.forward(split.images().batch(idx).to(be)).toFloatArray();
+                    System.arraycopy(v, 0, out, s * cfg.embedDim(), v.length);
+                }
+            }
+        }
+        return Tensor.of(out, n, cfg.embedDim());
+    }
+
+    public Tensor encodeTexts(TextEncoder enc, TextData d, List<int[]> rows) {
+        int n = rows.size();
+        float[] out = new float[n * cfg.embedDim()];
+        enc.eval();
+        try (GradMode.Guard g = GradMode.set(false)) {
+            for (int s = 0; s < n; s += EVAL_BATCH) {
+                int e = Math.min(n, s + EVAL_BATCH);
+                try (TensorScope scope = TensorScope.open("encode texts")) {
+                    float[] v = enc.forward(d.batch(rows.subList(s, e))).embedding().toFloatArray();
+                    System.arraycopy(v, 0, out, s * cfg.embedDim(), v.length);
+                }
+            }
+        }
+        return Tensor.of(out, n, cfg.embedDim());
+    }
+
+    /** Encodes free text queries (any language the vocabulary covers). */
+    public Tensor encodeQueries(TextEncoder enc, List<String> texts) {
+        List<int[]> rows = new ArrayList<>();
+        texts.forEach(t -> rows.add(tok.encode(t, cfg.text().maxLen())));
+        return encodeTexts(enc, test, rows);
+    }
+}
