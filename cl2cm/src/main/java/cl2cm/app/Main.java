@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code cl2cm} command line. */
 @Command(name = "cl2cm", mixinStandardHelpOptions = true, version = "cl2cm-java 0.1.0",
         description = "A from-scratch deep-learning stack in Java, and CL2CM cross-lingual cross-modal retrieval on it.",
-        subcommands = {DemoCommand.class, SpiralsCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SearchCommand.class, ExportCommand.class,
+                SpiralsCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

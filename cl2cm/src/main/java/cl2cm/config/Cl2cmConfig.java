@@ -45,13 +45,13 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
 
     public static Cl2cmConfig defaults() {
         return new Cl2cmConfig(
-                new Data("synthscenes", 10_000, 1_000, 1_000, 32, "en", "de", 0.4),
+                new Data("synthscenes", 6_000, 500, 1_000, 32, "en", "de", 0.4),
                 new Text(128, 2, 4, 256, 24, 0.1),
-                new Vision(List.of(32, 64, 128)),
+                new Vision(List.of(16, 32, 64)),
                 128,
                 new Loss("infonce", 0.05, 0.2, 1.0, 0.05, 0.05, 0.05, 0.1, 0.1, 30),
-                new Stage(4, 128, 2e-3, 0.01, 0.05, 2.0, 0),
-                new Stage(8, 128, 2e-3, 0.01, 0.05, 2.0, 3),
+                new Stage(2, 128, 2e-3, 0.01, 0.05, 2.0, 0),
+                new Stage(6, 128, 2e-3, 0.01, 0.05, 2.0, 3),
                 1);
     }
 

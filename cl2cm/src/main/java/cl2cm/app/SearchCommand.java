@@ -1,0 +1,87 @@
+package cl2cm.app;
+
+import cl2cm.data.Split;
+import cl2cm.engine.io.AtomicFile;
+import cl2cm.engine.tensor.Tensor;
+import cl2cm.model.Networks;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Find the images of a split that best match a caption in any language the model was trained on; "
+                + "prints the top k with their English captions and writes a contact sheet PNG.")
+final class SearchCommand implements Callable<Integer> {
+    @Option(names = "--run", required = true, description = "run folder")
+    Path run;
+
+    @Option(names = "--query", required = true, description = "the caption, e.g. \"ein roter Kreis links von einem blauen Stern\"")
+    String query;
+
+    @Option(names = "--model", defaultValue = "cl2cm", description = "cl2cm or baseline (default: ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--split", defaultValue = "test", description = "val or test (default: ${DEFAULT-VALUE})")
+    String split;
+
+    @Option(names = "--top", defaultValue = "8", description = "how many results (default: ${DEFAULT-VALUE})")
+    int top;
+
+    @Option(names = "--sheet", description = "contact sheet PNG (default: <run>/search.png)")
+    Path sheet;
+
+    @Override
+    public Integer call() throws Exception {
+        RunFolder rf = RunFolder.open(run, System.err);
+        Networks.CrossModal cmn = rf.crossModal(model);
+        Split s = rf.experiment.split(split).split();
+        Tensor images = rf.experiment.encodeImages(cmn, s);
+        Tensor q = rf.experiment.encodeQueries(cmn.text, List.of(query));
+        double[] sim = q.matmul(images.mT()).toDoubleArray();
+        Integer[] order = new Integer[sim.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(sim[b], sim[a]));
+        int k = Math.min(top, order.length);
+        System.out.printf("query: %s%n", query);
+        for (int r = 0; r < k; r++) {
+            int i = order[r];
+            String id = s.ids().get(i);
+            String caption = s.captions(rf.config.data().source()).stream().filter(c -> c.visualId().equals(id))
+                    .findFirst().map(c -> c.text()).orElse("");
+            System.out.printf("%2d. %s  %.3f  %s%n", r + 1, id, sim[i], caption);
+        }
+        Path out = sheet == null ? run.resolve("search.png") : sheet;
+        writeSheet(out, s, order, k, query);
+        System.out.println("contact sheet: " + out);
+        return 0;
+    }
+
+    private static void writeSheet(Path out, Split s, Integer[] order, int k, String query) throws Exception {
+        int cell = 128;
+        BufferedImage img = new BufferedImage(cell * k, cell + 24, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        for (int r = 0; r < k; r++) {
+            g.drawImage(s.images().picture(order[r]), r * cell, 24, cell, cell, null);
+        }
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        g.drawString(query, 4, 17);
+        g.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", png);
+        AtomicFile.write(out, o -> png.writeTo(o));
+    }
+}

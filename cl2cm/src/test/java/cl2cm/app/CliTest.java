@@ -1,0 +1,85 @@
+package cl2cm.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The main job and the tools around it, end to end on a tiny configuration. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private static final String TINY = """
+            {"data": {"train": 48, "val": 16, "test": 16, "imageSize": 16},
+             "text": {"hidden": 32, "layers": 1, "heads": 2, "ffn": 64},
+             "vision": {"channels": [8, 16]}, "embedDim": 32,
+             "stage1": {"epochs": 1, "batch": 16}, "stage2": {"epochs": 1, "batch": 16}}
+            """;
+
+    private String run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run(args), () -> "exit code of " + String.join(" ", args) + "\n" + buf);
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void demoWritesMetricsAndTheToolsUseItsRunFolder() throws Exception {
+        Path cfg = dir.resolve("tiny.json");
+        Files.writeString(cfg, TINY);
+        Path out = dir.resolve("run");
+        String log = run("demo", "--config", cfg.toString(), "--out", out.toString());
+        assertTrue(log.contains("baseline") && log.contains("cl2cm"), log);
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        for (String model : new String[]{"baseline", "cl2cm"}) {
+            for (String k : new String[]{"r1_t2v", "r5_t2v", "r10_t2v", "r1_v2t", "r5_v2t", "r10_v2t", "mR"}) {
+                assertTrue(m.get(model).has(k), model + " lacks " + k);
+            }
+        }
+        assertEquals("de", m.get("languages").get("target").asText());
+        assertEquals("test", m.get("split").asText());
+        assertTrue(Files.exists(out.resolve("config.json")) && Files.exists(out.resolve("cl2cm-best.safetensors"))
+                && Files.exists(out.resolve("cln-epoch1.safetensors")));
+
+        String eval = run("eval", "--run", out.toString(), "--model", "baseline");
+        assertEquals(m.get("baseline").get("mR").asDouble(), new ObjectMapper().readTree(eval).get("mR").asDouble(), 1e-9,
+                "eval reproduces the demo's test numbers");
+        String search = run("search", "--run", out.toString(), "--query", "ein kleiner roter Kreis", "--top", "3");
+        assertTrue(search.contains(" 1. test"), search);
+        assertTrue(Files.size(out.resolve("search.png")) > 0);
+        Path emb = dir.resolve("emb.safetensors");
+        run("export", "--run", out.toString(), "--out", emb.toString());
+        assertTrue(Files.exists(emb));
+    }
+
+    @Test
+    void badConfigsFailWithOneClearLine() throws Exception {
+        Path cfg = dir.resolve("bad.json");
+        Files.writeString(cfg, "{\"loss\": {\"tau\": -1}}");
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        int code;
+        try {
+            code = Main.run("demo", "--config", cfg.toString(), "--out", dir.resolve("x").toString());
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertEquals(1, code);
+        assertTrue(err.toString().contains("temperatures must be positive"), err.toString());
+    }
+}

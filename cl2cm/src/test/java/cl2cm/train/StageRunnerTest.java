@@ -1,0 +1,108 @@
+package cl2cm.train;
+
+import cl2cm.config.Cl2cmConfig;
+import cl2cm.engine.backend.Devices;
+import cl2cm.engine.io.SafeTensors;
+import cl2cm.engine.ops.Losses;
+import cl2cm.engine.tensor.Rng;
+import cl2cm.engine.tensor.Tensor;
+import cl2cm.examples.Spirals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StageRunnerTest {
+    @TempDir
+    Path dir;
+
+    private static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());
+    private static final Cl2cmConfig.Stage STAGE = new Cl2cmConfig.Stage(3, 16, 0.01, 0.01, 0.1, 1.0, 0);
+
+    /** A small classification problem: two spirals, with a dropout layer so the generator state matters. */
+    private static final class Problem {
+        final Spirals.Data data = Spirals.make(64, 0.03, new Rng(1));
+        final Rng rng = new Rng(2);
+        final Spirals.Mlp model = new Spirals.Mlp(16, rng);
+
+        StageRunner.StepFn step(int failAtCall) {
+            int[] calls = {0};
+            return (items, ks) -> {
+                if (++calls[0] == failAtCall) {
+                    throw new IllegalStateException("simulated kill");
+                }
+                int[] labels = new int[items.length];
+                for (int i = 0; i < items.length; i++) {
+                    labels[i] = data.y()[items[i]];
+                }
+                Tensor x = cl2cm.engine.ops.Views.indexSelect(data.x(), 0, items);
+                Tensor h = cl2cm.engine.ops.Nn.dropout(model.forward(x), 0.1, true, rng);
+                return Map.of("ce", Losses.crossEntropy(h, labels));
+            };
+        }
+
+        StageRunner runner(Path d) {
+            return new StageRunner("toy", model, STAGE, data.size(), i -> 1, 5, rng, d, QUIET).checkpointEvery(3);
+        }
+    }
+
+    @Test
+    void anInterruptedRunResumesToTheSameWeights() throws IOException {
+        Problem straight = new Problem();
+        straight.runner(dir.resolve("a")).run(straight.step(-1), () -> 0.0, false);
+        double[] expected = straight.model.namedParameters().get("out.weight").toDoubleArray();
+
+        Problem killed = new Problem();
+        // 8 steps per epoch; die in epoch 2 after the mid-epoch checkpoint at step 3 of that epoch
+        assertThrows(IllegalStateException.class,
+                () -> killed.runner(dir.resolve("b")).run(killed.step(13), () -> 0.0, false));
+        Problem resumed = new Problem();   // a fresh process: new objects, state only from the checkpoint
+        resumed.runner(dir.resolve("b")).run(resumed.step(-1), () -> 0.0, true);
+        assertArrayEquals(expected, resumed.model.namedParameters().get("out.weight").toDoubleArray(), 0.0);
+    }
+
+    @Test
+    void checkpointsAndBestWeightsAreWritten() throws IOException {
+        Problem p = new Problem();
+        double[] scores = {1.0, 3.0, 2.0};
+        int[] epoch = {0};
+        StageRunner.Result r = p.runner(dir).run(p.step(-1), () -> scores[epoch[0]++], false);
+        assertEquals(2, r.bestEpoch());
+        assertEquals(3.0, r.bestScore());
+        for (int e = 1; e <= 3; e++) {
+            assertTrue(dir.resolve("toy-epoch" + e + ".safetensors").toFile().exists());
+        }
+        assertEquals("2", SafeTensors.open(dir.resolve("toy-best.safetensors")).metadata().get("epoch"));
+    }
+
+    @Test
+    void aNanLossStopsTrainingWithItsStepAndTerm() {
+        Problem p = new Problem();
+        StageRunner.StepFn nan = (items, ks) -> Map.of("kd", Tensor.full(Double.NaN, 1).sum());
+        ArithmeticException e = assertThrows(ArithmeticException.class,
+                () -> p.runner(dir).run(nan, () -> 0.0, false));
+        assertTrue(e.getMessage().contains("loss term 'kd' is NaN at step 1"), e.getMessage());
+    }
+
+    @Test
+    void captionChoiceIsAPureFunctionOfSeedEpochAndItem() {
+        assertEquals(StageRunner.pick(1, 2, 3, 2), StageRunner.pick(1, 2, 3, 2));
+        int ones = 0;
+        for (int i = 0; i < 1000; i++) {
+            ones += StageRunner.pick(1, 0, i, 2);
+        }
+        assertTrue(ones > 400 && ones < 600, "balanced: " + ones);
+    }
+
+    static {
+        Devices.cpu();
+    }
+}
