@@ -1,7 +1,6 @@
 package cl2cm.examples;
 
 import cl2cm.engine.autograd.GradMode;
-import cl2cm.engine.backend.Devices;
 import cl2cm.engine.io.Checkpoint;
 import cl2cm.engine.nn.Linear;
 import cl2cm.engine.nn.Module;
@@ -163,10 +162,5 @@ public final class Spirals {
     /** A held-out set drawn from the same distribution. */
     public static Data testSet(Config cfg) {
         return make(cfg.pointsPerClass(), cfg.noise(), new Rng(cfg.seed() + 1000));
-    }
-
-    static {
-        // Make sure the CPU backend is initialised before timing anything.
-        Devices.cpu();
     }
 }

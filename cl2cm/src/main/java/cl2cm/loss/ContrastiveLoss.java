@@ -1,6 +1,5 @@
 package cl2cm.loss;
 
-import cl2cm.engine.backend.Devices;
 import cl2cm.engine.ops.Losses;
 import cl2cm.engine.tensor.Tensor;
 
@@ -57,9 +56,5 @@ public final class ContrastiveLoss {
         if (a.size(0) < 2) {
             throw new IllegalArgumentException("contrastive loss needs a batch of at least 2 (no negatives otherwise)");
         }
-    }
-
-    static {
-        Devices.cpu();
     }
 }

@@ -67,6 +67,15 @@ class CliTest {
     }
 
     @Test
+    void benchPrintsOneJsonLine() throws Exception {
+        String out = run("bench", "--preset", "bench-small", "--batch", "2", "--steps", "1");
+        String line = out.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
+        JsonNode j = new ObjectMapper().readTree(line);
+        assertEquals("bench-small", j.get("preset").asText());
+        assertTrue(j.get("stage1").get("median_ms").asDouble() > 0 && j.get("stage2").get("min_ms").asDouble() > 0, line);
+    }
+
+    @Test
     void badConfigsFailWithOneClearLine() throws Exception {
         Path cfg = dir.resolve("bad.json");
         Files.writeString(cfg, "{\"loss\": {\"tau\": -1}}");

@@ -1,7 +1,6 @@
 package cl2cm.train;
 
 import cl2cm.config.Cl2cmConfig;
-import cl2cm.engine.backend.Devices;
 import cl2cm.engine.io.SafeTensors;
 import cl2cm.engine.ops.Losses;
 import cl2cm.engine.tensor.Rng;
@@ -100,9 +99,5 @@ class StageRunnerTest {
             ones += StageRunner.pick(1, 0, i, 2);
         }
         assertTrue(ones > 400 && ones < 600, "balanced: " + ones);
-    }
-
-    static {
-        Devices.cpu();
     }
 }

@@ -1,0 +1,182 @@
+package cl2cm.app;
+
+import cl2cm.engine.autograd.GradMode;
+import cl2cm.engine.backend.Backend;
+import cl2cm.engine.backend.Devices;
+import cl2cm.engine.nn.Module;
+import cl2cm.engine.nn.Parameter;
+import cl2cm.engine.nn.bert.BertConfig;
+import cl2cm.engine.optim.Adam;
+import cl2cm.engine.optim.GradClip;
+import cl2cm.engine.tensor.DType;
+import cl2cm.engine.tensor.Rng;
+import cl2cm.engine.tensor.Tensor;
+import cl2cm.engine.tensor.TensorScope;
+import cl2cm.loss.ContrastiveLoss;
+import cl2cm.loss.RelationalDistillation;
+import cl2cm.loss.SinkhornOt;
+import cl2cm.model.TextEncoder;
+import cl2cm.model.TokenBatch;
+import cl2cm.model.VisionEncoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Time CL2CM training steps on random data and print one JSON line with the median and minimum "
+                + "milliseconds of a stage-1 step (CLN: InfoNCE tau 0.05 + 0.1 x OT, eps 0.1, 30 iterations) and a "
+                + "stage-2 step (CMN: InfoNCE(V,S) + InfoNCE(V,T) + 0.5 x KD from the CLN without gradients); both "
+                + "with backward, clipping at 2 and AdamW.",
+                "Presets: bench-small (vocab 8000, hidden 256, 4 layers, 4 heads, FFN 1024, length 32, projection 256; "
+                        + "3x64x64 images through a 32-64-128-256 ConvNet, Linear 256->256; batch 64) and bench-base "
+                        + "(mBERT-base-sized text encoders, projection 1024; 512-d features -> MLP 1024 -> 1024; "
+                        + "batch 128)."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--preset", defaultValue = "bench-small", description = "bench-small or bench-base")
+    String preset;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu (cuda comes with the CUDA backend)")
+    String device;
+
+    @Option(names = "--batch", description = "batch size (default: the preset's)")
+    Integer batch;
+
+    @Option(names = "--steps", defaultValue = "10", description = "timed steps per stage after 2 warm-up steps")
+    int steps;
+
+    private record Preset(BertConfig text, int proj, int[] convChannels, int featureDim, int hidden, int embed,
+                          int batch, int seqLen) {
+    }
+
+    private static Preset preset(String name) {
+        return switch (name) {
+            case "bench-small" -> new Preset(BertConfig.small(8000, 256, 4, 4, 1024, 32, 0.1), 256,
+                    new int[]{32, 64, 128, 256}, 0, 0, 256, 64, 32);
+            case "bench-base" -> new Preset(new BertConfig(119547, 768, 12, 12, 3072, 512, 2, 0.1, 0.1, 1e-12, 0.02,
+                    false, 0), 1024, null, 512, 1024, 1024, 128, 32);
+            default -> throw new IllegalArgumentException("unknown preset '" + name + "' (bench-small, bench-base)");
+        };
+    }
+
+    @Override
+    public Integer call() {
+        Preset p = preset(preset);
+        int b = batch == null ? p.batch() : batch;
+        if (b < 2 || steps < 1) {
+            throw new IllegalArgumentException("--batch must be at least 2 and --steps at least 1");
+        }
+        Backend be = Devices.byName(device);
+        Rng rng = new Rng(1);
+        TextEncoder cln = new TextEncoder(p.text(), p.embed(), rng, DType.F32, be);
+        TextEncoder cmnText = new TextEncoder(p.text(), p.embed(), rng, DType.F32, be);
+        VisionEncoder vision = p.convChannels() != null
+                ? VisionEncoder.convNet(p.convChannels(), p.embed(), rng, DType.F32, be)
+                : VisionEncoder.features(p.featureDim(), p.hidden(), p.embed(), 0.2, rng, DType.F32, be);
+        Group cmn = new Group(vision, cmnText);
+        Adam clnOpt = adamW(cln);
+        Adam cmnOpt = adamW(cmn);
+        Rng data = new Rng(2);
+
+        double[] s1 = time(() -> {
+            TokenBatch src = tokens(data, b, p.seqLen(), p.text().vocabSize());
+            TokenBatch tgt = tokens(data, b, p.seqLen(), p.text().vocabSize());
+            TextEncoder.Encoded es = cln.forward(src);
+            TextEncoder.Encoded et = cln.forward(tgt);
+            Tensor loss = ContrastiveLoss.infoNce(es.embedding(), et.embedding(), 0.05)
+                    .add(SinkhornOt.loss(es.tokens(), et.tokens(), src.wordMaskTensor(DType.F32, be),
+                            tgt.wordMaskTensor(DType.F32, be), 0.1, 30).mul(0.1));
+            return update(cln, clnOpt, loss);
+        });
+        double[] s2 = time(() -> {
+            TokenBatch src = tokens(data, b, p.seqLen(), p.text().vocabSize());
+            TokenBatch tgt = tokens(data, b, p.seqLen(), p.text().vocabSize());
+            Tensor visual = p.convChannels() != null ? data.normal(0, 1, DType.F32, be, b, 3, 64, 64)
+                    : data.normal(0, 1, DType.F32, be, b, p.featureDim());
+            Tensor teacher;
+            try (GradMode.Guard g = GradMode.set(false)) {
+                teacher = cln.forward(src).embedding().matmul(cln.forward(tgt).embedding().mT());
+            }
+            Tensor v = vision.forward(visual);
+            Tensor s = cmnText.forward(src).embedding();
+            Tensor t = cmnText.forward(tgt).embedding();
+            Tensor loss = ContrastiveLoss.infoNce(v, s, 0.05).add(ContrastiveLoss.infoNce(v, t, 0.05))
+                    .add(RelationalDistillation.loss(teacher, v.matmul(t.mT()), 0.05, 0.05).mul(0.5));
+            return update(cmn, cmnOpt, loss);
+        });
+        System.out.printf("{\"preset\": \"%s\", \"device\": \"%s\", \"batch\": %d, \"threads\": %d, "
+                        + "\"stage1\": {\"median_ms\": %.1f, \"min_ms\": %.1f}, \"stage2\": {\"median_ms\": %.1f, "
+                        + "\"min_ms\": %.1f}}%n", preset, device, b, cl2cm.engine.cpu.Parallel.threads(),
+                median(s1), Arrays.stream(s1).min().orElse(0), median(s2), Arrays.stream(s2).min().orElse(0));
+        return 0;
+    }
+
+    /** Two modules trained together. */
+    private static final class Group extends Module {
+        Group(Module vision, Module text) {
+            registerModule("vision", vision);
+            registerModule("text", text);
+        }
+    }
+
+    private static Adam adamW(Module m) {
+        Map<String, Parameter> params = new LinkedHashMap<>(m.namedParameters());
+        return Adam.adamW(params, 1e-4, 0.9, 0.999, 1e-8, 0.01);
+    }
+
+    private static double update(Module m, Adam opt, Tensor loss) {
+        m.zeroGrad();
+        loss.backward();
+        GradClip.clipGlobalNorm(m.trainableParameters(), 2.0);
+        opt.step();
+        return loss.item();
+    }
+
+    /** Random ids, each row [CLS] + random tokens + [SEP] with a random length between half and full. */
+    private static TokenBatch tokens(Rng rng, int b, int len, int vocab) {
+        List<int[]> rows = new ArrayList<>();
+        for (int i = 0; i < b; i++) {
+            int n = len / 2 + rng.nextInt(len - len / 2 + 1);
+            int[] r = new int[n];
+            r[0] = 101 % vocab;
+            r[n - 1] = 102 % vocab;
+            for (int j = 1; j < n - 1; j++) {
+                r[j] = 103 + rng.nextInt(vocab - 103);
+            }
+            rows.add(r);
+        }
+        return TokenBatch.of(rows, 0);
+    }
+
+    private interface Step {
+        double run();
+    }
+
+    private double[] time(Step step) {
+        double[] ms = new double[steps];
+        for (int i = -2; i < steps; i++) {
+            long t0 = System.nanoTime();
+            try (TensorScope scope = TensorScope.open("bench step")) {
+                double loss = step.run();
+                if (!Double.isFinite(loss)) {
+                    throw new ArithmeticException("benchmark loss is " + loss);
+                }
+            }
+            if (i >= 0) {
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        return ms;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
