@@ -122,7 +122,11 @@ public final class StageRunner {
             bad = Integer.parseInt(meta.get("epochs_without_improvement"));
             stopped = Boolean.parseBoolean(meta.get("stopped_early"));
             dropoutRng.setState(Long.parseLong(meta.get("dropout_rng")));
-            log.printf("%s: resumed from %s at epoch %d, step %d%n", name, lastCheckpoint(), epoch + 1, first);
+            if (epoch >= cfg.epochs() || stopped) {
+                log.printf("%s: already trained (%s); using its best weights%n", name, lastCheckpoint());
+            } else {
+                log.printf("%s: resumed from %s at epoch %d, step %d%n", name, lastCheckpoint(), epoch + 1, first);
+            }
         }
         while (epoch < cfg.epochs() && !stopped) {
             int[] perm = new Rng(seed * 1_000_003L + epoch).permutation(items);
