@@ -79,6 +79,7 @@ final class DemoCommand implements Callable<Integer> {
     private Map<String, Object> runOne(Cl2cmConfig c, Path dir, PrintStream log) throws Exception {
         Experiment ex = Experiment.prepare(c, Devices.byName(device), log);
         Files.createDirectories(dir);
+        c.save(dir.resolve("config.json"));   // each seed folder can be reopened by eval, search, export, analyze
         ex.saveVocab(dir.resolve("vocab.txt"));
         Networks.CrossLingual cln = ex.trainCln(dir, resume);
         String tgt = c.data().target();

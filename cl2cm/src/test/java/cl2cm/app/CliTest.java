@@ -61,6 +61,8 @@ class CliTest {
         String search = run("search", "--run", out.toString(), "--query", "ein kleiner roter Kreis", "--top", "3");
         assertTrue(search.contains(" 1. test"), search);
         assertTrue(Files.size(out.resolve("search.png")) > 0);
+        String analysis = run("analyze", "--run", out.toString(), "--batches", "2");
+        assertTrue(analysis.contains("on the true pair"), analysis);
         Path emb = dir.resolve("emb.safetensors");
         run("export", "--run", out.toString(), "--out", emb.toString());
         assertTrue(Files.exists(emb));
