@@ -17,9 +17,12 @@ import java.util.List;
 public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Loss loss, Stage stage1, Stage stage2,
                           long seed) {
 
-    /** Which data: the built-in synthetic scenes (sizes, image size, MT noise) with source and target languages. */
+    /**
+     * Which data: the built-in synthetic scenes (sizes, image size, MT noise, fraction of two-object scenes) with
+     * source and target languages.
+     */
     public record Data(String dataset, int train, int val, int test, int imageSize, String source, String target,
-                       double noiseRate) {
+                       double noiseRate, double pairFraction) {
     }
 
     /** Text encoder: a BERT encoder trained from scratch over a vocabulary built from the training captions. */
@@ -45,7 +48,7 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
 
     public static Cl2cmConfig defaults() {
         return new Cl2cmConfig(
-                new Data("synthscenes", 6_000, 500, 1_000, 32, "en", "de", 0.4),
+                new Data("synthscenes", 6_000, 500, 1_000, 32, "en", "de", 0.4, 0.75),
                 new Text(128, 2, 4, 256, 24, 0.1),
                 new Vision(List.of(16, 32, 64)),
                 128,
@@ -106,6 +109,7 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
     public Cl2cmConfig validated() {
         require(data.train() > 1 && data.val() > 1 && data.test() > 1, "data sizes must be > 1");
         require(data.noiseRate() >= 0, "data.noiseRate must be >= 0");
+        require(data.pairFraction() >= 0 && data.pairFraction() <= 1, "data.pairFraction must be in [0, 1]");
         require(text.hidden() % text.heads() == 0, "text.hidden must be a multiple of text.heads");
         require(text.maxLen() >= 4, "text.maxLen must be at least 4");
         require(embedDim > 0, "embedDim must be positive");

@@ -67,7 +67,7 @@ public final class Experiment {
         }
         long t0 = System.nanoTime();
         Dataset ds = SyntheticScenes.generate(new SyntheticScenes.Config(d.train(), d.val(), d.test(), d.imageSize(),
-                List.of(d.target()), d.noiseRate(), 0.75, cfg.seed()));
+                List.of(d.target()), d.noiseRate(), d.pairFraction(), cfg.seed()));
         Split tr = ds.split("train");
         List<String> texts = new ArrayList<>();
         tr.captions(d.source()).forEach(c -> texts.add(c.text()));
