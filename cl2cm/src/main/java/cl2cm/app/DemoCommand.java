@@ -30,8 +30,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", description = "run folder (default: ${DEFAULT-VALUE})", defaultValue = "runs/demo")
     Path out;
 
-    @Option(names = "--config", description = "JSON config; fields left out keep the demo defaults")
-    Path config;
+    @picocli.CommandLine.Mixin
+    TrainingOptions training;
 
     @Option(names = "--target", description = "target language: de, fr, cs or es (default: the config's, de)")
     String target;
@@ -42,15 +42,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seeds", split = ",", description = "seeds to run, e.g. 1,2,3 (default: the config's seed)")
     List<Long> seeds;
 
-    @Option(names = "--resume", description = "continue interrupted training from the last checkpoints in <out>")
-    boolean resume;
-
-    @Option(names = "--device", description = "cpu (cuda comes with the CUDA backend)", defaultValue = "cpu")
-    String device;
-
     @Override
     public Integer call() throws Exception {
-        Cl2cmConfig cfg = config == null ? Cl2cmConfig.defaults() : Cl2cmConfig.load(config);
+        Cl2cmConfig cfg = training.loadConfig();
         Cl2cmConfig.Data d = cfg.data();
         cfg = new Cl2cmConfig(new Cl2cmConfig.Data(d.dataset(), d.train(), d.val(), d.test(), d.imageSize(),
                 d.source(), target == null ? d.target() : target, noise == null ? d.noiseRate() : noise, d.pairFraction()),
@@ -77,18 +71,18 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> runOne(Cl2cmConfig c, Path dir, PrintStream log) throws Exception {
-        Experiment ex = Experiment.prepare(c, Devices.byName(device), log);
+        Experiment ex = Experiment.prepare(c, Devices.byName(training.device), log);
         Files.createDirectories(dir);
         c.save(dir.resolve("config.json"));   // each seed folder can be reopened by eval, search, export, analyze
         ex.saveVocab(dir.resolve("vocab.txt"));
-        Networks.CrossLingual cln = ex.trainCln(dir, resume);
+        Networks.CrossLingual cln = ex.trainCln(dir, training.resume);
         String tgt = c.data().target();
         Retrieval.Metrics clnTest = ex.evalCln(cln, ex.split("test"));
         log.printf("CLN on test (%s <-> %s translations): R@1 %.1f / %.1f, mR %.1f%n", c.data().source(), tgt,
                 clnTest.r1T2v(), clnTest.r1V2t(), clnTest.mR());
-        Networks.CrossModal base = ex.trainCmn(dir, "baseline", null, 0.0, resume);
+        Networks.CrossModal base = ex.trainCmn(dir, "baseline", null, 0.0, training.resume);
         Retrieval.Metrics b = ex.evalCmn(base, ex.split("test"), tgt);
-        Networks.CrossModal cl2cm = ex.trainCmn(dir, "cl2cm", cln, c.loss().lambdaKd(), resume);
+        Networks.CrossModal cl2cm = ex.trainCmn(dir, "cl2cm", cln, c.loss().lambdaKd(), training.resume);
         Retrieval.Metrics m = ex.evalCmn(cl2cm, ex.split("test"), tgt);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("seed", c.seed());

@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
                 + "with distillation weight loss.lambdaKd; 0 trains the baseline). Saves config.json, vocab.txt, a "
                 + "checkpoint per epoch and the best weights in --out.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--config", description = "JSON config (fields left out keep the demo defaults)")
-    Path config;
+    @picocli.CommandLine.Mixin
+    TrainingOptions training;
 
     @Option(names = "--out", required = true, description = "run folder")
     Path out;
@@ -26,21 +26,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--name", description = "name of the stage-2 model (default: ${DEFAULT-VALUE})", defaultValue = "cl2cm")
     String name;
 
-    @Option(names = "--resume", description = "continue from the last checkpoints in --out")
-    boolean resume;
-
-    @Option(names = "--device", description = "cpu (cuda comes with the CUDA backend)", defaultValue = "cpu")
-    String device;
-
     @Override
     public Integer call() throws Exception {
-        Cl2cmConfig cfg = config == null ? Cl2cmConfig.defaults() : Cl2cmConfig.load(config);
+        Cl2cmConfig cfg = training.loadConfig();
         Files.createDirectories(out);
         cfg.save(out.resolve("config.json"));
-        Experiment ex = Experiment.prepare(cfg, Devices.byName(device), System.out);
+        Experiment ex = Experiment.prepare(cfg, Devices.byName(training.device), System.out);
         ex.saveVocab(out.resolve("vocab.txt"));
-        Networks.CrossLingual cln = cfg.loss().lambdaKd() > 0 ? ex.trainCln(out, resume) : null;
-        Networks.CrossModal cmn = ex.trainCmn(out, name, cln, cfg.loss().lambdaKd(), resume);
+        Networks.CrossLingual cln = cfg.loss().lambdaKd() > 0 ? ex.trainCln(out, training.resume) : null;
+        Networks.CrossModal cmn = ex.trainCmn(out, name, cln, cfg.loss().lambdaKd(), training.resume);
         Retrieval.Metrics m = ex.evalCmn(cmn, ex.split("val"), cfg.data().target());
         System.out.printf("%s on val with human %s queries: mR %.2f (R@1 t2v %.1f, v2t %.1f)%n", name,
                 cfg.data().target(), m.mR(), m.r1T2v(), m.r1V2t());
