@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "cl2cm", mixinStandardHelpOptions = true, version = "cl2cm-java 0.1.0",
         description = "A from-scratch deep-learning stack in Java, and CL2CM cross-lingual cross-modal retrieval on it.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SearchCommand.class, ExportCommand.class,
-                BenchCommand.class, AnalyzeCommand.class,
+                BenchCommand.class, AnalyzeCommand.class, DataCommand.class,
                 SpiralsCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

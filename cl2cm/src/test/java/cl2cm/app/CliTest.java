@@ -69,6 +69,14 @@ class CliTest {
     }
 
     @Test
+    void dataSynthWritesADatasetThatStatsReads() {
+        Path root = dir.resolve("data");
+        run("data", "synth", "--root", root.toString(), "--train", "8", "--val", "4", "--test", "4");
+        String stats = run("data", "stats", "--root", root.toString(), "--collection", "synthscenes");
+        assertTrue(stats.contains("train: 8 items") && stats.contains("en2de") && stats.contains("test: 4 items"), stats);
+    }
+
+    @Test
     void benchPrintsOneJsonLine() throws Exception {
         String out = run("bench", "--preset", "bench-small", "--batch", "2", "--steps", "1");
         String line = out.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();

@@ -1,0 +1,124 @@
+package cl2cm.app;
+
+import cl2cm.data.Caption;
+import cl2cm.data.Dataset;
+import cl2cm.data.Split;
+import cl2cm.data.io.Multi30kImporter;
+import cl2cm.data.io.NrccrLayout;
+import cl2cm.data.synth.SyntheticScenes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+@Command(name = "data", mixinStandardHelpOptions = true,
+        description = "Datasets in the NRCCR layout: generate the built-in one, import Multi30K, print statistics.",
+        subcommands = {DataCommand.Synth.class, DataCommand.Multi30k.class, DataCommand.Stats.class})
+final class DataCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "synth", mixinStandardHelpOptions = true,
+            description = "Write the built-in synthetic multilingual scenes (captions in en, de, fr, cs, es; "
+                    + "pseudo-translations tagged en2xx; PNG images) to <root>/synthscenes.")
+    static final class Synth implements Callable<Integer> {
+        @Option(names = "--root", required = true, description = "dataset root folder")
+        Path root;
+
+        @Option(names = "--train", defaultValue = "10000", description = "training images (default: ${DEFAULT-VALUE})")
+        int train;
+
+        @Option(names = "--val", defaultValue = "1000", description = "validation images (default: ${DEFAULT-VALUE})")
+        int val;
+
+        @Option(names = "--test", defaultValue = "1000", description = "test images (default: ${DEFAULT-VALUE})")
+        int test;
+
+        @Option(names = "--image-size", defaultValue = "32", description = "pixels per side (default: ${DEFAULT-VALUE})")
+        int size;
+
+        @Option(names = "--noise", defaultValue = "0.4", description = "MT noise rate (default: ${DEFAULT-VALUE})")
+        double noise;
+
+        @Option(names = "--seed", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            SyntheticScenes.Config c = new SyntheticScenes.Config(train, val, test, size, List.of("de", "fr", "cs", "es"),
+                    noise, 0.75, seed);
+            Dataset ds = SyntheticScenes.generate(c);
+            NrccrLayout.write(ds, root);
+            System.out.printf("wrote %s/%s: %d/%d/%d images%n", root, ds.collection(), train, val, test);
+            return 0;
+        }
+    }
+
+    @Command(name = "multi30k", mixinStandardHelpOptions = true,
+            description = "Import the raw Multi30K task-1 release (train/val/test_2016_flickr .<lang>.gz and "
+                    + ".images.txt, e.g. ../shared/data/multi30k) into <root>/multi30k. Images are not part of the "
+                    + "release; the captions are written with the image names as visual ids.")
+    static final class Multi30k implements Callable<Integer> {
+        @Option(names = "--raw", required = true, description = "folder with the release files")
+        Path raw;
+
+        @Option(names = "--root", required = true, description = "dataset root folder")
+        Path root;
+
+        @Option(names = "--languages", split = ",", defaultValue = "en,de", description = "(default: ${DEFAULT-VALUE})")
+        List<String> languages;
+
+        @Override
+        public Integer call() throws Exception {
+            Dataset ds = Multi30kImporter.read(raw, languages);
+            NrccrLayout.write(ds, root);
+            ds.splits().values().forEach(s -> System.out.printf("%s: %d images%n", s.name(), s.size()));
+            return 0;
+        }
+    }
+
+    @Command(name = "stats", mixinStandardHelpOptions = true,
+            description = "Print a dataset summary: items and captions per split and tag, vocabulary size, caption "
+                    + "length histogram and examples.")
+    static final class Stats implements Callable<Integer> {
+        @Option(names = "--root", required = true, description = "dataset root folder")
+        Path root;
+
+        @Option(names = "--collection", required = true, description = "e.g. synthscenes or multi30k")
+        String collection;
+
+        @Override
+        public Integer call() throws Exception {
+            Dataset ds = NrccrLayout.read(root, collection, NrccrLayout.Visuals.NONE, 0);
+            for (Split s : ds.splits().values()) {
+                System.out.printf("%s: %d items%n", s.name(), s.size());
+                for (String tag : s.tags()) {
+                    List<Caption> caps = s.captions(tag);
+                    Set<String> vocab = new HashSet<>();
+                    TreeMap<Integer, Integer> lengths = new TreeMap<>();
+                    for (Caption c : caps) {
+                        String[] words = c.text().split("\\s+");
+                        vocab.addAll(List.of(words));
+                        lengths.merge(Math.min(words.length / 5 * 5, 40), 1, Integer::sum);
+                    }
+                    StringBuilder hist = new StringBuilder();
+                    lengths.forEach((k, v) -> hist.append(String.format(" %d-%s:%d", k, k == 40 ? "" : k + 4, v)));
+                    System.out.printf("  %-6s %6d captions, %6d distinct words, words per caption%s%n", tag,
+                            caps.size(), vocab.size(), hist);
+                    System.out.printf("         e.g. \"%s\"%n", caps.get(0).text());
+                }
+            }
+            return 0;
+        }
+    }
+}
