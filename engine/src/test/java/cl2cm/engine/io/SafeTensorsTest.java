@@ -115,6 +115,15 @@ class SafeTensorsTest {
     }
 
     @Test
+    void writtenFilesAreReadableLikeAnyNewFile() throws IOException {
+        Path f = writeSample();
+        if (f.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(f)), "not the owner-only mode of temp files");
+        }
+    }
+
+    @Test
     void failedWriteLeavesTheOldFileIntact() throws IOException {
         Path f = writeSample();
         byte[] before = Files.readAllBytes(f);
