@@ -13,24 +13,18 @@ import java.util.concurrent.Callable;
         description = "Evaluate a trained model of a run folder: text-to-visual and visual-to-text R@1/5/10, mR and "
                 + "median ranks, with the captions of one tag as queries (default: the human target-language captions).")
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--run", required = true, description = "run folder (from demo or train)")
-    Path run;
-
-    @Option(names = "--model", description = "cl2cm or baseline (default: ${DEFAULT-VALUE})", defaultValue = "cl2cm")
-    String model;
-
-    @Option(names = "--split", description = "val or test (default: ${DEFAULT-VALUE})", defaultValue = "test")
-    String split;
-
     @Option(names = "--queries", description = "caption tag used as queries, e.g. de, en, en2de (default: the target language)")
     String queries;
 
+    @picocli.CommandLine.Mixin
+    ModelOptions opts;
+
     @Override
     public Integer call() throws Exception {
-        RunFolder rf = RunFolder.open(run, System.err);
-        Networks.CrossModal cmn = rf.crossModal(model);
+        RunFolder rf = opts.open();
+        Networks.CrossModal cmn = opts.load(rf);
         String tag = queries == null ? rf.config.data().target() : queries;
-        Retrieval.Metrics m = rf.experiment.evalCmn(cmn, rf.experiment.split(split), tag);
+        Retrieval.Metrics m = rf.experiment.evalCmn(cmn, rf.experiment.split(opts.split), tag);
         System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(m.toMap()));
         return 0;
     }

@@ -15,28 +15,22 @@ import java.util.concurrent.Callable;
         description = "Write the gallery embeddings of a split (one unit vector per image, rows in split order, ids "
                 + "in the metadata) to a safetensors file, so a gallery is encoded once.")
 final class ExportCommand implements Callable<Integer> {
-    @Option(names = "--run", required = true, description = "run folder")
-    Path run;
-
-    @Option(names = "--model", defaultValue = "cl2cm", description = "cl2cm or baseline (default: ${DEFAULT-VALUE})")
-    String model;
-
-    @Option(names = "--split", defaultValue = "test", description = "split (default: ${DEFAULT-VALUE})")
-    String split;
-
     @Option(names = "--out", required = true, description = "output .safetensors file")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    ModelOptions opts;
+
     @Override
     public Integer call() throws Exception {
-        RunFolder rf = RunFolder.open(run, System.err);
-        Networks.CrossModal cmn = rf.crossModal(model);
-        var s = rf.experiment.split(split).split();
+        RunFolder rf = opts.open();
+        Networks.CrossModal cmn = opts.load(rf);
+        var s = rf.experiment.split(opts.split).split();
         Tensor emb = rf.experiment.encodeImages(cmn, s);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("ids", String.join(" ", s.ids()));
-        meta.put("model", model);
-        meta.put("split", split);
+        meta.put("model", opts.model);
+        meta.put("split", opts.split);
         SafeTensors.write(out, Map.of("embeddings", emb), meta);
         System.out.printf("%d x %d embeddings -> %s%n", emb.size(0), emb.size(1), out);
         return 0;

@@ -21,17 +21,8 @@ import java.util.concurrent.Callable;
         description = "Find the images of a split that best match a caption in any language the model was trained on; "
                 + "prints the top k with their English captions and writes a contact sheet PNG.")
 final class SearchCommand implements Callable<Integer> {
-    @Option(names = "--run", required = true, description = "run folder")
-    Path run;
-
     @Option(names = "--query", required = true, description = "the caption, e.g. \"ein roter Kreis links von einem blauen Stern\"")
     String query;
-
-    @Option(names = "--model", defaultValue = "cl2cm", description = "cl2cm or baseline (default: ${DEFAULT-VALUE})")
-    String model;
-
-    @Option(names = "--split", defaultValue = "test", description = "val or test (default: ${DEFAULT-VALUE})")
-    String split;
 
     @Option(names = "--top", defaultValue = "8", description = "how many results (default: ${DEFAULT-VALUE})")
     int top;
@@ -39,11 +30,14 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--sheet", description = "contact sheet PNG (default: <run>/search.png)")
     Path sheet;
 
+    @picocli.CommandLine.Mixin
+    ModelOptions opts;
+
     @Override
     public Integer call() throws Exception {
-        RunFolder rf = RunFolder.open(run, System.err);
-        Networks.CrossModal cmn = rf.crossModal(model);
-        Split s = rf.experiment.split(split).split();
+        RunFolder rf = opts.open();
+        Networks.CrossModal cmn = opts.load(rf);
+        Split s = rf.experiment.split(opts.split).split();
         Tensor images = rf.experiment.encodeImages(cmn, s);
         Tensor q = rf.experiment.encodeQueries(cmn.text, List.of(query));
         double[] sim = q.matmul(images.mT()).toDoubleArray();
@@ -61,7 +55,7 @@ final class SearchCommand implements Callable<Integer> {
                     .findFirst().map(c -> c.text()).orElse("");
             System.out.printf("%2d. %s  %.3f  %s%n", r + 1, id, sim[i], caption);
         }
-        Path out = sheet == null ? run.resolve("search.png") : sheet;
+        Path out = sheet == null ? opts.run.resolve("search.png") : sheet;
         writeSheet(out, s, order, k, query);
         System.out.println("contact sheet: " + out);
         return 0;

@@ -1,6 +1,5 @@
 package cl2cm.data;
 
-import cl2cm.engine.tensor.DType;
 import cl2cm.engine.tensor.Tensor;
 
 import java.awt.image.BufferedImage;
@@ -76,7 +75,7 @@ public final class ImageSet {
                 v[b * n + i] = ((src[i] & 0xff) / 255f - 0.5f) / 0.25f;
             }
         }
-        return Tensor.of(v, idx.length, 3, height, width).to(DType.F32);
+        return Tensor.of(v, idx.length, 3, height, width);
     }
 
     /** One image as a picture. */

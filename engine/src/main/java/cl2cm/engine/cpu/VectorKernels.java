@@ -378,12 +378,12 @@ final class VectorKernels {
                 int bound = cols / L * L;
                 if (log) {
                     // gx = gy - exp(y) * sum(gy)
-                    FloatVector dot = FloatVector.broadcast(S, sumRun(gy, o, cols));
+                    float d = sumRun(gy, o, cols);
+                    FloatVector dot = FloatVector.broadcast(S, d);
                     for (; j < bound; j += L) {
                         FloatVector ey = FloatVector.fromArray(S, y, o + j).lanewise(VectorOperators.EXP);
                         FloatVector.fromArray(S, gy, o + j).sub(ey.mul(dot)).intoArray(gx, o + j);
                     }
-                    float d = sumRun(gy, o, cols);
                     for (; j < cols; j++) {
                         gx[o + j] = gy[o + j] - (float) Math.exp(y[o + j]) * d;
                     }

@@ -180,30 +180,9 @@ public final class Nn {
         if (Shape.numel(idsShape) != ids.length) {
             throw new IllegalArgumentException("embedding: " + ids.length + " ids for shape " + Shape.str(idsShape));
         }
-        int rows = weight.size(0);
-        int dim = weight.size(1);
         int[] outShape = java.util.Arrays.copyOf(idsShape, idsShape.length + 1);
-        outShape[idsShape.length] = dim;
-        Tensor table = weight.contiguous();
-        Tensor out = Tensor.zeros(weight.dtype(), weight.backend(), outShape);
-        try {
-            weight.backend().gatherRows(table.storage(), rows, dim, ids, out.storage());
-        } catch (IndexOutOfBoundsException e) {
-            throw new IndexOutOfBoundsException("embedding with " + rows + " rows: " + e.getMessage());
-        }
-        int[] gradIds = paddingIdx < 0 ? ids.clone() : java.util.Arrays.stream(ids).filter(i -> i != paddingIdx).toArray();
-        int[] gradPos = paddingIdx < 0 ? null
-                : java.util.stream.IntStream.range(0, ids.length).filter(i -> ids[i] != paddingIdx).toArray();
-        return Graph.record("embedding", out, new Tensor[]{table}, g -> {
-            Tensor gc = g.reshape(ids.length, dim);
-            if (gradPos != null) {
-                gc = Views.indexSelect(gc, 0, gradPos);
-            }
-            Tensor gcc = gc.contiguous();
-            Tensor full = Tensor.zeros(g.dtype(), g.backend(), rows, dim);
-            g.backend().scatterAddRows(gcc.storage(), dim, gradIds, full.storage(), rows);
-            return new Tensor[]{full};
-        });
+        outShape[idsShape.length] = weight.size(1);
+        return Views.selectRows(weight, ids, paddingIdx, "embedding").reshape(outShape);
     }
 
     /** x [..., in] times weight [out, in] transposed, plus bias [out] (PyTorch's Linear layout). */

@@ -305,6 +305,14 @@ public final class Views {
         if (d != 0) {
             return indexSelect(t.transpose(0, d), 0, idx).transpose(0, d);
         }
+        return selectRows(t, idx, -1, "indexSelect");
+    }
+
+    /**
+     * Rows idx of t along dimension 0; the gradient scatter-adds back into the rows, except for positions holding
+     * {@code noGradIdx} (an embedding's padding id; -1 for none).
+     */
+    static Tensor selectRows(Tensor t, int[] idx, int noGradIdx, String op) {
         Tensor src = t.contiguous();
         int rows = src.shape()[0];
         int cols = (int) (src.numel() / Math.max(1, rows));
@@ -314,14 +322,20 @@ public final class Views {
         try {
             t.backend().gatherRows(src.storage(), rows, cols, idx, out.storage());
         } catch (IndexOutOfBoundsException e) {
-            throw new IndexOutOfBoundsException("indexSelect on shape " + Shape.str(t.shape()) + ": " + e.getMessage());
+            throw new IndexOutOfBoundsException(op + " on shape " + Shape.str(t.shape()) + ": " + e.getMessage());
         }
-        int[] idxCopy = idx.clone();
+        // Positions that pass a gradient, and the rows they pass it to.
+        int[] positions = java.util.stream.IntStream.range(0, idx.length).filter(i -> idx[i] != noGradIdx).toArray();
+        int[] targets = java.util.Arrays.stream(positions).map(i -> idx[i]).toArray();
         int[] original = src.shape();
-        return Graph.record("index_select", out, new Tensor[]{src}, g -> {
-            Tensor gc = g.contiguous();
+        return Graph.record(op, out, new Tensor[]{src}, g -> {
+            Tensor gc = g.reshape(idx.length, cols);
+            if (positions.length < idx.length) {
+                gc = indexSelect(gc, 0, positions);
+            }
+            Tensor gcc = gc.contiguous();
             Tensor full = Tensor.zeros(g.dtype(), g.backend(), original);
-            g.backend().scatterAddRows(gc.storage(), cols, idxCopy, full.storage(), rows);
+            g.backend().scatterAddRows(gcc.storage(), cols, targets, full.storage(), rows);
             return new Tensor[]{full};
         });
     }
