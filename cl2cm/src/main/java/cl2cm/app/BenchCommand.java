@@ -36,7 +36,10 @@ import java.util.concurrent.Callable;
                 "Presets: bench-small (vocab 8000, hidden 256, 4 layers, 4 heads, FFN 1024, length 32, projection 256; "
                         + "3x64x64 images through a 32-64-128-256 ConvNet, Linear 256->256; batch 64) and bench-base "
                         + "(mBERT-base-sized text encoders, projection 1024; 512-d features -> MLP 1024 -> 1024; "
-                        + "batch 128)."})
+                        + "batch 128).",
+                "--encode times mBERT-base forward passes alone (no gradients; batch 32, length 32 unless --batch "
+                        + "and --seq-len say otherwise) and prints tokens/s; --model DIR uses converted weights "
+                        + "(bin/cl2cm data mbert), otherwise random ones of the same shape."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "bench-small", description = "bench-small or bench-base")
     String preset;
@@ -49,6 +52,16 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--steps", defaultValue = "10", description = "timed steps per stage after 2 warm-up steps")
     int steps;
+
+    @Option(names = "--encode", description = "time mBERT-base forward passes instead of training steps")
+    boolean encode;
+
+    @Option(names = "--model", description = "with --encode: a converted BERT folder (default: random mBERT-base)")
+    java.nio.file.Path model;
+
+    @Option(names = "--seq-len", defaultValue = "32", description = "with --encode: tokens per sequence "
+            + "(default: ${DEFAULT-VALUE})")
+    int seqLen;
 
     private record Preset(BertConfig text, int proj, int[] convChannels, int featureDim, int hidden, int embed,
                           int batch, int seqLen) {
@@ -65,7 +78,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
+        if (encode) {
+            return encode();
+        }
         Preset p = preset(preset);
         int b = batch == null ? p.batch() : batch;
         if (b < 2 || steps < 1) {
@@ -113,6 +129,44 @@ final class BenchCommand implements Callable<Integer> {
                         + "\"stage1\": {\"median_ms\": %.1f, \"min_ms\": %.1f}, \"stage2\": {\"median_ms\": %.1f, "
                         + "\"min_ms\": %.1f}}%n", preset, device, b, cl2cm.engine.cpu.Parallel.threads(),
                 median(s1), Arrays.stream(s1).min().orElse(0), median(s2), Arrays.stream(s2).min().orElse(0));
+        return 0;
+    }
+
+    /** mBERT-base inference throughput: token states for batch x seqLen tokens per pass. */
+    private int encode() throws java.io.IOException {
+        int b = batch == null ? 32 : batch;
+        Backend be = Devices.byName(device);
+        cl2cm.engine.nn.bert.BertModel bert = cl2cm.engine.tensor.TensorScope.persistent(() -> {
+            try {
+                return model != null ? cl2cm.engine.nn.bert.PretrainedBert.load(model, DType.F32, be)
+                        : new cl2cm.engine.nn.bert.BertModel(BertConfig.mbertBase(), new Rng(1), DType.F32, be);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        bert.eval();
+        Rng data = new Rng(2);
+        double[] ms = time(() -> {
+            try (GradMode.Guard g = GradMode.set(false)) {
+                TokenBatch t = tokens(data, b, seqLen, bert.config().vocabSize());
+                int[] ids = new int[b * seqLen];
+                float[] mask = new float[b * seqLen];
+                for (int i = 0; i < b; i++) {
+                    for (int j = 0; j < seqLen; j++) {
+                        boolean real = j < t.seqLen() && t.mask()[i * t.seqLen() + j] > 0;
+                        ids[i * seqLen + j] = real ? t.ids()[i * t.seqLen() + j] : 0;
+                        mask[i * seqLen + j] = real ? 1 : 0;
+                    }
+                }
+                Tensor m = Tensor.of(mask, b, seqLen).to(be);
+                return bert.forward(ids, b, seqLen, m, null).lastHiddenState().sum().item();
+            }
+        });
+        double med = median(ms);
+        System.out.printf("{\"mode\": \"encode\", \"model\": \"%s\", \"device\": \"%s\", \"batch\": %d, "
+                        + "\"seq_len\": %d, \"threads\": %d, \"median_ms\": %.1f, \"tokens_per_s\": %.0f}%n",
+                model == null ? "random mBERT-base" : model, device, b, seqLen, cl2cm.engine.cpu.Parallel.threads(),
+                med, b * seqLen / (med / 1000));
         return 0;
     }
 
