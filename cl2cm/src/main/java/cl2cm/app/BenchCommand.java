@@ -2,7 +2,7 @@ package cl2cm.app;
 
 import cl2cm.engine.autograd.GradMode;
 import cl2cm.engine.backend.Backend;
-import cl2cm.engine.backend.Devices;
+import cl2cm.engine.cuda.CudaBackend;
 import cl2cm.engine.nn.Module;
 import cl2cm.engine.nn.Parameter;
 import cl2cm.engine.nn.bert.BertConfig;
@@ -12,9 +12,8 @@ import cl2cm.engine.tensor.DType;
 import cl2cm.engine.tensor.Rng;
 import cl2cm.engine.tensor.Tensor;
 import cl2cm.engine.tensor.TensorScope;
-import cl2cm.loss.ContrastiveLoss;
-import cl2cm.loss.RelationalDistillation;
-import cl2cm.loss.SinkhornOt;
+import cl2cm.config.Cl2cmConfig;
+import cl2cm.train.Objectives;
 import cl2cm.model.TextEncoder;
 import cl2cm.model.TokenBatch;
 import cl2cm.model.VisionEncoder;
@@ -31,8 +30,9 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Time CL2CM training steps on random data and print one JSON line with the median and minimum "
                 + "milliseconds of a stage-1 step (CLN: InfoNCE tau 0.05 + 0.1 x OT, eps 0.1, 30 iterations) and a "
-                + "stage-2 step (CMN: InfoNCE(V,S) + InfoNCE(V,T) + 0.5 x KD from the CLN without gradients); both "
-                + "with backward, clipping at 2 and AdamW.",
+                + "stage-2 step (CMN: InfoNCE(V,S) + InfoNCE(V,T) + 1.0 x KD from the CLN without gradients); both "
+                + "with backward, clipping at 2 and AdamW. The losses are the demo config's, computed by the same "
+                + "code as training (cl2cm.train.Objectives).",
                 "Presets: bench-small (vocab 8000, hidden 256, 4 layers, 4 heads, FFN 1024, length 32, projection 256; "
                         + "3x64x64 images through a 32-64-128-256 ConvNet, Linear 256->256; batch 64) and bench-base "
                         + "(mBERT-base-sized text encoders, projection 1024; 512-d features -> MLP 1024 -> 1024; "
@@ -44,8 +44,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "bench-small", description = "bench-small or bench-base")
     String preset;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (cuda comes with the CUDA backend)")
-    String device;
+    @picocli.CommandLine.Mixin
+    DeviceOptions device = new DeviceOptions();
 
     @Option(names = "--batch", description = "batch size (default: the preset's)")
     Integer batch;
@@ -55,6 +55,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--encode", description = "time mBERT-base forward passes instead of training steps")
     boolean encode;
+
+    @Option(names = "--matmul", description = "time the engine's float32 matmul of two N x N matrices instead")
+    Integer matmul;
 
     @Option(names = "--model", description = "with --encode: a converted BERT folder (default: random mBERT-base)")
     java.nio.file.Path model;
@@ -82,12 +85,15 @@ final class BenchCommand implements Callable<Integer> {
         if (encode) {
             return encode();
         }
+        if (matmul != null) {
+            return matmul(matmul);
+        }
         Preset p = preset(preset);
         int b = batch == null ? p.batch() : batch;
         if (b < 2 || steps < 1) {
             throw new IllegalArgumentException("--batch must be at least 2 and --steps at least 1");
         }
-        Backend be = Devices.byName(device);
+        Backend be = device.backend();
         Rng rng = new Rng(1);
         TextEncoder cln = new TextEncoder(p.text(), p.embed(), rng, DType.F32, be);
         TextEncoder cmnText = new TextEncoder(p.text(), p.embed(), rng, DType.F32, be);
@@ -99,43 +105,44 @@ final class BenchCommand implements Callable<Integer> {
         Adam cmnOpt = adamW(cmn);
         Rng data = new Rng(2);
 
-        double[] s1 = time(() -> {
-            TokenBatch src = tokens(data, b, p.seqLen(), p.text().vocabSize());
-            TokenBatch tgt = tokens(data, b, p.seqLen(), p.text().vocabSize());
-            TextEncoder.Encoded es = cln.forward(src);
-            TextEncoder.Encoded et = cln.forward(tgt);
-            Tensor loss = ContrastiveLoss.infoNce(es.embedding(), et.embedding(), 0.05)
-                    .add(SinkhornOt.loss(es.tokens(), et.tokens(), src.wordMaskTensor(DType.F32, be),
-                            tgt.wordMaskTensor(DType.F32, be), 0.1, 30).mul(0.1));
-            return update(cln, clnOpt, loss);
+        Cl2cmConfig.Loss losses = Cl2cmConfig.defaults().loss();
+        Timing s1 = timeStage(be, () -> {
+            TokenBatch pairs = tokens(data, 2 * b, p.seqLen(), p.text().vocabSize());
+            return update(cln, clnOpt, Objectives.total(Objectives.crossLingual(cln, pairs, losses)));
         });
-        double[] s2 = time(() -> {
-            TokenBatch src = tokens(data, b, p.seqLen(), p.text().vocabSize());
-            TokenBatch tgt = tokens(data, b, p.seqLen(), p.text().vocabSize());
+        Timing s2 = timeStage(be, () -> {
+            TokenBatch pairs = tokens(data, 2 * b, p.seqLen(), p.text().vocabSize());
             Tensor visual = p.convChannels() != null ? data.normal(0, 1, DType.F32, be, b, 3, 64, 64)
                     : data.normal(0, 1, DType.F32, be, b, p.featureDim());
-            Tensor teacher;
-            try (GradMode.Guard g = GradMode.set(false)) {
-                teacher = cln.forward(src).embedding().matmul(cln.forward(tgt).embedding().mT());
-            }
-            Tensor v = vision.forward(visual);
-            Tensor s = cmnText.forward(src).embedding();
-            Tensor t = cmnText.forward(tgt).embedding();
-            Tensor loss = ContrastiveLoss.infoNce(v, s, 0.05).add(ContrastiveLoss.infoNce(v, t, 0.05))
-                    .add(RelationalDistillation.loss(teacher, v.matmul(t.mT()), 0.05, 0.05).mul(0.5));
-            return update(cmn, cmnOpt, loss);
+            return update(cmn, cmnOpt, Objectives.total(Objectives.crossModal(vision, cmnText, cln, visual, pairs,
+                    losses.lambdaKd(), losses)));
         });
         System.out.printf("{\"preset\": \"%s\", \"device\": \"%s\", \"batch\": %d, \"threads\": %d, "
-                        + "\"stage1\": {\"median_ms\": %.1f, \"min_ms\": %.1f}, \"stage2\": {\"median_ms\": %.1f, "
-                        + "\"min_ms\": %.1f}}%n", preset, device, b, cl2cm.engine.cpu.Parallel.threads(),
-                median(s1), Arrays.stream(s1).min().orElse(0), median(s2), Arrays.stream(s2).min().orElse(0));
+                        + "\"stage1\": %s, \"stage2\": %s}%n", preset, device.describe(be), b,
+                cl2cm.engine.cpu.Parallel.threads(), s1.json(), s2.json());
+        return 0;
+    }
+
+    /** N x N x N float32 GEMM through the engine's matmul op (on CUDA: cuBLAS behind the Tensor API). */
+    private int matmul(int n) {
+        Backend be = device.backend();
+        Rng rng = new Rng(1);
+        Tensor x = TensorScope.persistent(() -> rng.normal(0, 1, DType.F32, be, n, n));
+        Tensor y = TensorScope.persistent(() -> rng.normal(0, 1, DType.F32, be, n, n));
+        double[] ms = time(() -> {
+            Tensor z = x.matmul(y);
+            return z.narrow(0, 0, 1).narrow(1, 0, 1).item(); // waits for the product
+        });
+        double med = median(ms);
+        System.out.printf("{\"matmul\": %d, \"device\": \"%s\", \"median_ms\": %.3f, \"gflops\": %.1f}%n", n,
+                device.describe(be), med, 2.0 * n * n * n / med / 1e6);
         return 0;
     }
 
     /** mBERT-base inference throughput: token states for batch x seqLen tokens per pass. */
     private int encode() throws java.io.IOException {
         int b = batch == null ? 32 : batch;
-        Backend be = Devices.byName(device);
+        Backend be = device.backend();
         cl2cm.engine.nn.bert.BertModel bert = cl2cm.engine.tensor.TensorScope.persistent(() -> {
             try {
                 return model != null ? cl2cm.engine.nn.bert.PretrainedBert.load(model, DType.F32, be)
@@ -165,7 +172,7 @@ final class BenchCommand implements Callable<Integer> {
         double med = median(ms);
         System.out.printf("{\"mode\": \"encode\", \"model\": \"%s\", \"device\": \"%s\", \"batch\": %d, "
                         + "\"seq_len\": %d, \"threads\": %d, \"median_ms\": %.1f, \"tokens_per_s\": %.0f}%n",
-                model == null ? "random mBERT-base" : model, device, b, seqLen, cl2cm.engine.cpu.Parallel.threads(),
+                model == null ? "random mBERT-base" : model, device.describe(be), b, seqLen, cl2cm.engine.cpu.Parallel.threads(),
                 med, b * seqLen / (med / 1000));
         return 0;
     }
@@ -209,6 +216,24 @@ final class BenchCommand implements Callable<Integer> {
 
     private interface Step {
         double run();
+    }
+
+    /** Median and minimum step times, and the peak device memory in MiB (CUDA only, else -1). */
+    private record Timing(double medianMs, double minMs, double peakMiB) {
+        String json() {
+            return String.format("{\"median_ms\": %.1f, \"min_ms\": %.1f%s}", medianMs, minMs,
+                    peakMiB < 0 ? "" : String.format(", \"peak_mib\": %.0f", peakMiB));
+        }
+    }
+
+    private Timing timeStage(Backend be, Step step) {
+        CudaBackend cuda = be instanceof CudaBackend c ? c : null;
+        if (cuda != null) {
+            cuda.resetPeakMemory();
+        }
+        double[] ms = time(step);
+        double peak = cuda == null ? -1 : cuda.memoryStats().peakInUse() / 1048576.0;
+        return new Timing(median(ms), Arrays.stream(ms).min().orElse(0), peak);
     }
 
     private double[] time(Step step) {

@@ -1,7 +1,6 @@
 package cl2cm.app;
 
 import cl2cm.config.Cl2cmConfig;
-import cl2cm.engine.backend.Devices;
 import cl2cm.engine.cpu.Parallel;
 import cl2cm.engine.io.AtomicFile;
 import cl2cm.eval.Retrieval;
@@ -71,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> runOne(Cl2cmConfig c, Path dir, PrintStream log) throws Exception {
-        Experiment ex = Experiment.prepare(c, Devices.byName(training.device), log);
+        Experiment ex = Experiment.prepare(c, training.device.backend(), log);
         Files.createDirectories(dir);
         c.save(dir.resolve("config.json"));   // each seed folder can be reopened by eval, search, export, analyze
         ex.saveVocab(dir.resolve("vocab.txt"));

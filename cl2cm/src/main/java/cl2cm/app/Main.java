@@ -27,7 +27,8 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
-                    || ex instanceof ArithmeticException || ex instanceof IllegalStateException) {
+                    || ex instanceof ArithmeticException || ex instanceof IllegalStateException
+                    || ex instanceof cl2cm.engine.cuda.CudaError) {
                 cmd.getErr().println("cl2cm " + cmd.getCommandName() + ": " + ex.getMessage());
                 if (System.getenv("CL2CM_DEBUG") != null) {
                     ex.printStackTrace(cmd.getErr());

@@ -1,7 +1,6 @@
 package cl2cm.app;
 
 import cl2cm.config.Cl2cmConfig;
-import cl2cm.engine.backend.Devices;
 import cl2cm.eval.Retrieval;
 import cl2cm.model.Networks;
 import cl2cm.train.Experiment;
@@ -31,7 +30,7 @@ final class TrainCommand implements Callable<Integer> {
         Cl2cmConfig cfg = training.loadConfig();
         Files.createDirectories(out);
         cfg.save(out.resolve("config.json"));
-        Experiment ex = Experiment.prepare(cfg, Devices.byName(training.device), System.out);
+        Experiment ex = Experiment.prepare(cfg, training.device.backend(), System.out);
         ex.saveVocab(out.resolve("vocab.txt"));
         Networks.CrossLingual cln = cfg.loss().lambdaKd() > 0 ? ex.trainCln(out, training.resume) : null;
         Networks.CrossModal cmn = ex.trainCmn(out, name, cln, cfg.loss().lambdaKd(), training.resume);

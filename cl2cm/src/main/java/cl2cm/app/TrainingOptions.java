@@ -14,8 +14,8 @@ final class TrainingOptions {
     @Option(names = "--resume", description = "continue interrupted training from the last checkpoints in the run folder")
     boolean resume;
 
-    @Option(names = "--device", description = "cpu (cuda comes with the CUDA backend)", defaultValue = "cpu")
-    String device;
+    @picocli.CommandLine.Mixin
+    DeviceOptions device = new DeviceOptions();
 
     /** The config file's settings, or the defaults when none is given. */
     Cl2cmConfig loadConfig() throws IOException {

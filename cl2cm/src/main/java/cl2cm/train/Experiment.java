@@ -14,9 +14,6 @@ import cl2cm.engine.tensor.Rng;
 import cl2cm.engine.tensor.Tensor;
 import cl2cm.engine.tensor.TensorScope;
 import cl2cm.eval.Retrieval;
-import cl2cm.loss.ContrastiveLoss;
-import cl2cm.loss.RelationalDistillation;
-import cl2cm.loss.SinkhornOt;
 import cl2cm.model.Networks;
 import cl2cm.model.TextEncoder;
 import cl2cm.model.TokenBatch;
@@ -25,9 +22,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One CL2CM experiment: the data and vocabulary, stage 1 (the cross-lingual network on source/translated caption
@@ -125,21 +120,8 @@ public final class Experiment {
         log.printf("stage 1: cross-lingual network, %d parameters%n", cln.parameterCount());
         StageRunner runner = new StageRunner("cln", cln, cfg.stage1(), train.size(), train::captionCount,
                 cfg.seed(), rng, dir, log);
-        runner.run((items, ks) -> {
-            int b = items.length;
-            TextEncoder.Encoded e = cln.text.forward(pairBatch(train, items, ks));
-            Tensor s = e.embedding().narrow(0, 0, b);
-            Tensor t = e.embedding().narrow(0, b, b);
-            Map<String, Tensor> terms = new LinkedHashMap<>();
-            terms.put("sentence", ContrastiveLoss.infoNce(s, t, l.clnTau()));
-            if (l.lambdaOt() > 0) {
-                Tensor words = e.batch().wordMaskTensor(s.dtype(), be);
-                Tensor ot = SinkhornOt.loss(e.tokens().narrow(0, 0, b), e.tokens().narrow(0, b, b),
-                        words.narrow(0, 0, b), words.narrow(0, b, b), l.otEpsilon(), l.otIterations());
-                terms.put("ot", ot.mul(l.lambdaOt()));
-            }
-            return terms;
-        }, () -> evalCln(cln, val).mR(), resume);
+        runner.run((items, ks) -> Objectives.crossLingual(cln.text, pairBatch(train, items, ks), l),
+                () -> evalCln(cln, val).mR(), resume);
         return cln;
     }
 
@@ -185,35 +167,10 @@ public final class Experiment {
         String mtTag = cfg.data().source() + "2" + cfg.data().target();
         StageRunner runner = new StageRunner(name, cmn, cfg.stage2(), train.size(), train::captionCount, cfg.seed(),
                 rng, dir, log);
-        runner.run((items, ks) -> {
-            int b = items.length;
-            Tensor v = cmn.vision.forward(train.split().images().batch(items).to(be));
-            TokenBatch pairs = pairBatch(train, items, ks);
-            Tensor text = cmn.text.forward(pairs).embedding();
-            Tensor s = text.narrow(0, 0, b);
-            Tensor t = text.narrow(0, b, b);
-            Map<String, Tensor> terms = new LinkedHashMap<>();
-            terms.put("vision-source", crossModal(v, s));
-            terms.put("vision-target", crossModal(v, t));
-            if (teacher != null && lambdaKd > 0) {
-                Tensor teacherSim;
-                try (GradMode.Guard g = GradMode.set(false)) {
-                    Tensor te = teacher.text.forward(pairs).embedding();
-                    teacherSim = te.narrow(0, 0, b).matmul(te.narrow(0, b, b).mT());
-                }
-                Tensor studentSim = v.matmul(t.mT());
-                terms.put("kd", RelationalDistillation.loss(teacherSim, studentSim, l.tauTeacher(), l.tauStudent())
-                        .mul(lambdaKd));
-            }
-            return terms;
-        }, () -> evalCmn(cmn, val, mtTag).mR(), resume);
+        runner.run((items, ks) -> Objectives.crossModal(cmn.vision, cmn.text, teacher == null ? null : teacher.text,
+                        train.split().images().batch(items).to(be), pairBatch(train, items, ks), lambdaKd, l),
+                () -> evalCmn(cmn, val, mtTag).mR(), resume);
         return cmn;
-    }
-
-    private Tensor crossModal(Tensor a, Tensor b) {
-        Cl2cmConfig.Loss l = cfg.loss();
-        return l.crossModal().equals("triplet") ? ContrastiveLoss.vseTriplet(a, b, l.margin())
-                : ContrastiveLoss.infoNce(a, b, l.tau());
     }
 
     /** Text-to-image and image-to-text retrieval on a split with the captions of {@code queryTag} as queries. */

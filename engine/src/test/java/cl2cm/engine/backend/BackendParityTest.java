@@ -1,6 +1,6 @@
-package cl2cm.engine.cpu;
+package cl2cm.engine.backend;
 
-import cl2cm.engine.backend.Devices;
+import cl2cm.engine.cuda.CudaBackend;
 import cl2cm.engine.ops.Losses;
 import cl2cm.engine.ops.Nn;
 import cl2cm.engine.ops.Pointwise;
@@ -22,11 +22,34 @@ import static cl2cm.engine.TestData.uniform;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Every float32 Vector API kernel against the float64 scalar reference kernels: the same function runs on both
- * dtypes, forward and backward, on random shapes with odd sizes so vector tails and edge tiles are exercised, and
- * large enough that the multithreaded paths split work.
+ * Every kernel of every available backend against the CPU's float64 scalar reference kernels: the same function runs
+ * on the CPU in float32 (Vector API kernels) and, where a GPU is present, on CUDA in float32 and float64, forward and
+ * backward, on random shapes with odd sizes so vector tails and edge tiles are exercised, and large enough that the
+ * multithreaded paths split work. Without a GPU the CUDA targets are skipped, and {@link #cudaTargets} says why.
  */
-class KernelParityTest {
+class BackendParityTest {
+    /** A backend and dtype under test. */
+    private record Target(String name, Backend backend, DType dtype) {
+    }
+
+    private static final List<Target> TARGETS = targets();
+
+    private static List<Target> targets() {
+        List<Target> t = new java.util.ArrayList<>(List.of(new Target("cpu f32", Devices.cpu(), DType.F32)));
+        if (CudaBackend.unavailableReason() == null) {
+            t.add(new Target("cuda f32", CudaBackend.instance(), DType.F32));
+            t.add(new Target("cuda f64", CudaBackend.instance(), DType.F64));
+        }
+        return t;
+    }
+
+    @Test
+    void cudaTargets() {
+        String why = CudaBackend.unavailableReason();
+        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, "CUDA parity cases skipped: " + why);
+        org.junit.jupiter.api.Assertions.assertEquals(3, TARGETS.size());
+    }
+
     private record In(double[] v, int[] shape) {
     }
 
@@ -34,23 +57,32 @@ class KernelParityTest {
         return new In(v, shape);
     }
 
-    /** Compares outputs and input gradients of f on F32 and F64 within tol * (1 + |reference|). */
+    /**
+     * Compares outputs and input gradients of f on every target with the CPU float64 reference, within
+     * tol * (1 + |reference|).
+     */
     static void parity(String name, double tol, Function<Tensor[], Tensor> f, In... inputs) {
-        Tensor[] x32 = new Tensor[inputs.length];
         Tensor[] x64 = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
-            x32[i] = Tensor.of(inputs[i].v, DType.F32, inputs[i].shape).requiresGrad(true);
             x64[i] = Tensor.of(inputs[i].v, DType.F64, inputs[i].shape).requiresGrad(true);
         }
-        Tensor y32 = f.apply(x32);
         Tensor y64 = f.apply(x64);
-        compare(name + " forward", y32.toDoubleArray(), y64.toDoubleArray(), tol);
         Tensor w = new Rng(77).normal(0, 1, DType.F64, Devices.cpu(), y64.shape());
-        y32.mul(w.to(DType.F32)).sum().backward();
         y64.mul(w).sum().backward();
-        for (int i = 0; i < inputs.length; i++) {
-            if (x64[i].grad() != null) {
-                compare(name + " grad of input " + i, x32[i].grad().toDoubleArray(), x64[i].grad().toDoubleArray(), tol);
+        for (Target target : TARGETS) {
+            Tensor[] x = new Tensor[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                x[i] = Tensor.of(inputs[i].v, target.dtype(), target.backend(), inputs[i].shape).requiresGrad(true);
+            }
+            Tensor y = f.apply(x);
+            String what = name + " on " + target.name();
+            compare(what + " forward", y.toDoubleArray(), y64.toDoubleArray(), tol);
+            y.mul(w.to(target.dtype()).to(target.backend())).sum().backward();
+            for (int i = 0; i < inputs.length; i++) {
+                if (x64[i].grad() != null) {
+                    compare(what + " grad of input " + i, x[i].grad().toDoubleArray(), x64[i].grad().toDoubleArray(),
+                            tol);
+                }
             }
         }
     }
@@ -174,7 +206,7 @@ class KernelParityTest {
                 table);
         parity("kl div", 1e-5, t -> Losses.klDiv(t[0].logSoftmax(-1), t[0].mul(2).softmax(-1)), table);
         Tensor mask = Tensor.of(new double[]{1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1}, DType.F64, 11, 1);
-        parity("where", 1e-6, t -> Pointwise.where(mask.to(t[0].dtype()), t[0], t[0].neg()), table);
+        parity("where", 1e-6, t -> Pointwise.where(mask.to(t[0].dtype()).to(t[0].backend()), t[0], t[0].neg()), table);
     }
 
     @Test
@@ -183,13 +215,16 @@ class KernelParityTest {
         int n = 1001;
         double[] p = uniform(r, n);
         double[] g = uniform(r, n);
-        double[][] results = new double[2][];
+        List<Target> all = new java.util.ArrayList<>(TARGETS);
+        all.add(new Target("cpu f64", Devices.cpu(), DType.F64));
+        double[][] results = new double[all.size()][];
         int i = 0;
-        for (DType dt : new DType[]{DType.F32, DType.F64}) {
-            Tensor tp = Tensor.of(p, dt, n);
-            Tensor tg = Tensor.of(g, dt, n);
-            Tensor m = Tensor.zeros(dt, Devices.cpu(), n);
-            Tensor v = Tensor.zeros(dt, Devices.cpu(), n);
+        for (Target target : all) {
+            DType dt = target.dtype();
+            Tensor tp = Tensor.of(p, dt, target.backend(), n);
+            Tensor tg = Tensor.of(g, dt, target.backend(), n);
+            Tensor m = Tensor.zeros(dt, target.backend(), n);
+            Tensor v = Tensor.zeros(dt, target.backend(), n);
             for (long step = 1; step <= 3; step++) {
                 tp.backend().adamUpdate(tp.storage(), tg.storage(), m.storage(), v.storage(), n, 1e-2, 0.9, 0.999, 1e-8,
                         0.01, step % 2 == 0, step);
@@ -197,7 +232,9 @@ class KernelParityTest {
             tp.backend().axpby(tp.storage(), 0.5, tg.storage(), -2.0, n);
             results[i++] = tp.toDoubleArray();
         }
-        compare("adam + axpby", results[0], results[1], 1e-5);
+        for (int t = 0; t < all.size() - 1; t++) {
+            compare("adam + axpby on " + all.get(t).name(), results[t], results[all.size() - 1], 1e-5);
+        }
         if (Shape.numel(new int[]{n}) != results[0].length) {
             fail("length");
         }

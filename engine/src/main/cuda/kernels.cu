@@ -1,0 +1,534 @@
+// CUDA kernels of the cl2cm engine's CUDA backend (cl2cm.engine.cuda.CudaBackend), one per Backend primitive that
+// cuBLAS does not cover. Each kernel is a template instantiated for float (suffix _f32) and double (_f64) with
+// extern "C" names, so the driver API finds them in the PTX by name.
+//
+// Compiled ahead of time to PTX (engine/src/main/resources/cl2cm/engine/cuda/kernels.ptx) by
+// tools/cuda/build-ptx.sh, because fresh machines may lack nvcc; CudaPtxFreshnessTest fails when that file is stale.
+//
+// Conventions: n, rows, cols are element counts; "view" parameters describe a strided window (shape, strides in
+// elements, offset) of up to MAX_RANK dimensions, as cl2cm.engine.backend.View does on the Java side.
+
+#include <cstdint>
+
+#define MAX_RANK 8
+
+// Byte layout must match CudaBackend.viewParam: 8 + 8 + 8*8 + 8*8 = 144 bytes.
+struct View {
+    long long rank;
+    long long offset;
+    long long shape[MAX_RANK];
+    long long strides[MAX_RANK];
+};
+
+// Element i (row-major over view.shape) of a strided view.
+__device__ __forceinline__ long long at(const View& v, long long i) {
+    long long off = v.offset;
+    for (int d = (int) v.rank - 1; d >= 0; d--) {
+        long long s = v.shape[d];
+        off += (i % s) * v.strides[d];
+        i /= s;
+    }
+    return off;
+}
+
+#define GRID_LOOP(i, n) for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < (n); \
+                             i += (long long) blockDim.x * gridDim.x)
+
+// ---- pointwise ---------------------------------------------------------------------------------------------------
+
+// Ops numbered as cl2cm.engine.backend.UnaryOp's ordinal.
+enum Unary { NEG, EXP, LOG, SQRT, ABS, TANH, SIGMOID, RELU, STEP, AFFINE, POW, CLAMP, INSIDE, GELU_TANH,
+             GELU_TANH_GRAD, GELU_ERF, GELU_ERF_GRAD };
+
+template <typename T>
+__device__ __forceinline__ T unary_op(int op, T x, T p, T q) {
+    const T k0 = (T) 0.7978845608028654;   // sqrt(2 / pi)
+    const T r2 = (T) 0.7071067811865476;   // 1 / sqrt(2)
+    const T r2pi = (T) 0.3989422804014327; // 1 / sqrt(2 pi)
+    switch (op) {
+        case NEG: return -x;
+        case EXP: return exp(x);
+        case LOG: return log(x);
+        case SQRT: return sqrt(x);
+        case ABS: return fabs(x);
+        case TANH: return tanh(x);
+        case SIGMOID: return (T) 1 / ((T) 1 + exp(-x));
+        case RELU: return x > (T) 0 ? x : (T) 0;
+        case STEP: return x > (T) 0 ? (T) 1 : (T) 0;
+        case AFFINE: return x * p + q;
+        case POW: return pow(x, p);
+        case CLAMP: return fmin(fmax(x, p), q);
+        case INSIDE: return x >= p && x <= q ? (T) 1 : (T) 0;
+        case GELU_TANH: return (T) 0.5 * x * ((T) 1 + tanh(k0 * (x + (T) 0.044715 * x * x * x)));
+        case GELU_TANH_GRAD: {
+            T t = tanh(k0 * (x + (T) 0.044715 * x * x * x));
+            T du = k0 * ((T) 1 + (T) (3 * 0.044715) * x * x);
+            return (T) 0.5 * ((T) 1 + t) + (T) 0.5 * x * ((T) 1 - t * t) * du;
+        }
+        case GELU_ERF: return (T) 0.5 * x * ((T) 1 + erf(x * r2));
+        case GELU_ERF_GRAD: return (T) 0.5 * ((T) 1 + erf(x * r2)) + x * r2pi * exp((T) -0.5 * x * x);
+    }
+    return x;
+}
+
+// Ops numbered as cl2cm.engine.backend.BinaryOp's ordinal.
+enum Binary { ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, EQ, GT };
+
+template <typename T>
+__device__ __forceinline__ T binary_op(int op, T a, T b) {
+    switch (op) {
+        case ADD: return a + b;
+        case SUB: return a - b;
+        case MUL: return a * b;
+        case DIV: return a / b;
+        // NaN-propagating like Java's Math.max/min (fmax/fmin would drop a NaN).
+        case MAXIMUM: return (a != a || b != b) ? a + b : (a > b ? a : b);
+        case MINIMUM: return (a != a || b != b) ? a + b : (a < b ? a : b);
+        case EQ: return a == b ? (T) 1 : (T) 0;
+        case GT: return a > b ? (T) 1 : (T) 0;
+    }
+    return a;
+}
+
+// out[i] = op(x[i], p, q), contiguous, n elements.
+template <typename T>
+__device__ void unary(int op, T p, T q, const T* x, T* out, long long n) {
+    GRID_LOOP(i, n) out[i] = unary_op<T>(op, x[i], p, q);
+}
+
+// out (contiguous, shape of the views) = op(a, b); a and b already broadcast (stride 0) to out's shape.
+template <typename T>
+__device__ void binary(int op, const T* a, View va, const T* b, View vb, T* out, long long n, int contiguous) {
+    if (contiguous) {
+        GRID_LOOP(i, n) out[i] = binary_op<T>(op, a[va.offset + i], b[vb.offset + i]);
+    } else {
+        GRID_LOOP(i, n) out[i] = binary_op<T>(op, a[at(va, i)], b[at(vb, i)]);
+    }
+}
+
+template <typename T>
+__device__ void where(const T* c, View vc, const T* a, View va, const T* b, View vb, T* out, long long n) {
+    GRID_LOOP(i, n) out[i] = c[at(vc, i)] != (T) 0 ? a[at(va, i)] : b[at(vb, i)];
+}
+
+// dst = alpha * dst + beta * src (src may be null when beta == 0).
+template <typename T>
+__device__ void axpby(T* dst, T alpha, const T* src, T beta, long long n) {
+    if (src == nullptr) {
+        GRID_LOOP(i, n) dst[i] = alpha * dst[i];
+    } else {
+        GRID_LOOP(i, n) dst[i] = alpha * dst[i] + beta * src[i];
+    }
+}
+
+template <typename T>
+__device__ void fill(T* dst, View v, T value, long long n) {
+    GRID_LOOP(i, n) dst[at(v, i)] = value;
+}
+
+// dst view = src view (same shape), converting S to D.
+template <typename S, typename D>
+__device__ void copy(const S* src, View vs, D* dst, View vd, long long n) {
+    GRID_LOOP(i, n) dst[at(vd, i)] = (D) src[at(vs, i)];
+}
+
+// ---- reductions --------------------------------------------------------------------------------------------------
+
+template <typename T>
+__device__ __forceinline__ T warp_sum(T v) {
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffff, v, o);
+    return v;
+}
+
+template <typename T>
+__device__ __forceinline__ T warp_max(T v) {
+    for (int o = 16; o > 0; o >>= 1) {
+        T w = __shfl_xor_sync(0xffffffff, v, o);
+        v = (v != v || w > v) ? (v != v ? v : w) : v;
+    }
+    return v;
+}
+
+// Block-wide sum or max of one value per thread (blockDim.x a multiple of 32, at most 1024); every thread gets it.
+template <typename T>
+__device__ T block_reduce(T v, bool max) {
+    __shared__ T partial[32];
+    __shared__ T result;
+    v = max ? warp_max(v) : warp_sum(v);
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    if (lane == 0) partial[warp] = v;
+    __syncthreads();
+    if (warp == 0) {
+        int nw = blockDim.x >> 5;
+        T w = lane < nw ? partial[lane] : (max ? (T) -INFINITY : (T) 0);
+        w = max ? warp_max(w) : warp_sum(w);
+        if (lane == 0) result = w;
+    }
+    __syncthreads();
+    T r = result;
+    __syncthreads(); // the shared slots may be reused by the next call
+    return r;
+}
+
+// x viewed as [outer, len, inner] reduced over len into out [outer, inner]. op 0: sum, 1: max.
+// Launch: inner == 1 -> one block per outer row; otherwise one thread per output element.
+template <typename T>
+__device__ void reduce(int op, const T* x, int outer, int len, int inner, T* out) {
+    bool max = op == 1;
+    if (inner == 1) {
+        for (long long r = blockIdx.x; r < outer; r += gridDim.x) {
+            const T* row = x + r * len;
+            T acc = max ? (T) -INFINITY : (T) 0;
+            for (int j = threadIdx.x; j < len; j += blockDim.x) {
+                T v = row[j];
+                acc = max ? ((v != v || v > acc) ? v : acc) : acc + v;
+            }
+            acc = block_reduce(acc, max);
+            if (threadIdx.x == 0) out[r] = acc;
+        }
+    } else {
+        GRID_LOOP(i, (long long) outer * inner) {
+            long long o = i / inner, k = i % inner;
+            const T* p = x + o * len * inner + k;
+            T acc = max ? (T) -INFINITY : (T) 0;
+            for (int j = 0; j < len; j++) {
+                T v = p[(long long) j * inner];
+                acc = max ? ((v != v || v > acc) ? v : acc) : acc + v;
+            }
+            out[i] = acc;
+        }
+    }
+}
+
+// ---- row kernels: one block per row --------------------------------------------------------------------------------
+
+// Softmax or log-softmax of each row of [rows, cols].
+template <typename T>
+__device__ void softmax(const T* x, T* out, int rows, int cols, int log) {
+    for (long long r = blockIdx.x; r < rows; r += gridDim.x) {
+        const T* xr = x + r * cols;
+        T* yr = out + r * cols;
+        T m = (T) -INFINITY;
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) m = fmax(m, xr[j]);
+        m = block_reduce(m, true);
+        T s = 0;
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) s += exp(xr[j] - m);
+        s = block_reduce(s, false);
+        if (log) {
+            T ls = m + ::log(s);
+            for (int j = threadIdx.x; j < cols; j += blockDim.x) yr[j] = xr[j] - ls;
+        } else {
+            T inv = (T) 1 / s;
+            for (int j = threadIdx.x; j < cols; j += blockDim.x) yr[j] = exp(xr[j] - m) * inv;
+        }
+    }
+}
+
+// softmax: gx = y * (gy - sum(gy * y)); log-softmax: gx = gy - exp(y) * sum(gy).
+template <typename T>
+__device__ void softmax_backward(const T* y, const T* gy, T* gx, int rows, int cols, int log) {
+    for (long long r = blockIdx.x; r < rows; r += gridDim.x) {
+        const T* yr = y + r * cols;
+        const T* gr = gy + r * cols;
+        T* out = gx + r * cols;
+        T s = 0;
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) s += log ? gr[j] : gr[j] * yr[j];
+        s = block_reduce(s, false);
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+            out[j] = log ? gr[j] - exp(yr[j]) * s : yr[j] * (gr[j] - s);
+        }
+    }
+}
+
+// out = (x - mean) * rstd * gamma + beta per row; mean and rstd saved per row. gamma/beta may be null.
+template <typename T>
+__device__ void layer_norm(const T* x, const T* gamma, const T* beta, T* out, T* mean, T* rstd, int rows, int cols,
+                           T eps) {
+    for (long long r = blockIdx.x; r < rows; r += gridDim.x) {
+        const T* xr = x + r * cols;
+        T* yr = out + r * cols;
+        T s = 0;
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) s += xr[j];
+        T mu = block_reduce(s, false) / cols;
+        T v = 0;
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+            T d = xr[j] - mu;
+            v += d * d;
+        }
+        T rs = (T) 1 / sqrt(block_reduce(v, false) / cols + eps);
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+            T y = (xr[j] - mu) * rs;
+            if (gamma != nullptr) y *= gamma[j];
+            if (beta != nullptr) y += beta[j];
+            yr[j] = y;
+        }
+        if (threadIdx.x == 0) {
+            mean[r] = mu;
+            rstd[r] = rs;
+        }
+    }
+}
+
+// gx = rstd * (g - mean(g) - xhat * mean(g * xhat)) with g = gy * gamma, per row.
+template <typename T>
+__device__ void layer_norm_backward_x(const T* x, const T* gamma, const T* mean, const T* rstd, const T* gy, T* gx,
+                                      int rows, int cols) {
+    for (long long r = blockIdx.x; r < rows; r += gridDim.x) {
+        const T* xr = x + r * cols;
+        const T* gr = gy + r * cols;
+        T mu = mean[r], rs = rstd[r];
+        T sg = 0, sgx = 0;
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+            T g = gamma != nullptr ? gr[j] * gamma[j] : gr[j];
+            sg += g;
+            sgx += g * (xr[j] - mu) * rs;
+        }
+        sg = block_reduce(sg, false) / cols;
+        sgx = block_reduce(sgx, false) / cols;
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+            T g = gamma != nullptr ? gr[j] * gamma[j] : gr[j];
+            gx[r * cols + j] = rs * (g - sg - (xr[j] - mu) * rs * sgx);
+        }
+    }
+}
+
+// ggamma[j] += sum_r gy * xhat, gbeta[j] += sum_r gy (either may be null); one thread per column.
+template <typename T>
+__device__ void layer_norm_backward_params(const T* x, const T* mean, const T* rstd, const T* gy, T* ggamma, T* gbeta,
+                                           int rows, int cols) {
+    GRID_LOOP(j, cols) {
+        T sg = 0, sb = 0;
+        for (int r = 0; r < rows; r++) {
+            T g = gy[(long long) r * cols + j];
+            sg += g * (x[(long long) r * cols + j] - mean[r]) * rstd[r];
+            sb += g;
+        }
+        if (ggamma != nullptr) ggamma[j] += sg;
+        if (gbeta != nullptr) gbeta[j] += sb;
+    }
+}
+
+// ---- indexing ----------------------------------------------------------------------------------------------------
+
+// out[i, :] = table[idx[i], :]
+template <typename T>
+__device__ void gather_rows(const T* table, int cols, const int* idx, int count, T* out) {
+    GRID_LOOP(i, (long long) count * cols) out[i] = table[(long long) idx[i / cols] * cols + i % cols];
+}
+
+// table[idx[i], :] += src[i, :]; repeated indices accumulate (atomically, so their order may vary).
+template <typename T>
+__device__ void scatter_add_rows(const T* src, int cols, const int* idx, int count, T* table) {
+    GRID_LOOP(i, (long long) count * cols) atomicAdd(&table[(long long) idx[i / cols] * cols + i % cols], src[i]);
+}
+
+// ---- convolution and pooling (NCHW) --------------------------------------------------------------------------------
+
+struct Conv {  // Byte layout must match CudaBackend.convParam: 10 ints.
+    int n, c, h, w, kh, kw, sh, sw, ph, pw;
+};
+
+__device__ __forceinline__ int out_h(const Conv& g) { return (g.h + 2 * g.ph - g.kh) / g.sh + 1; }
+__device__ __forceinline__ int out_w(const Conv& g) { return (g.w + 2 * g.pw - g.kw) / g.sw + 1; }
+
+// cols [C*kh*kw, N*oh*ow]: row (c, i, j), column (n, oy, ox).
+template <typename T>
+__device__ void im2col(const T* x, Conv g, T* cols) {
+    int oh = out_h(g), ow = out_w(g);
+    long long ncols = (long long) g.n * oh * ow;
+    GRID_LOOP(e, (long long) g.c * g.kh * g.kw * ncols) {
+        long long row = e / ncols, col = e % ncols;
+        int j = row % g.kw, i = (row / g.kw) % g.kh, c = row / (g.kw * g.kh);
+        int ox = col % ow, oy = (col / ow) % oh, n = col / (ow * oh);
+        int y = oy * g.sh - g.ph + i, xx = ox * g.sw - g.pw + j;
+        cols[e] = (y >= 0 && y < g.h && xx >= 0 && xx < g.w) ? x[(((long long) n * g.c + c) * g.h + y) * g.w + xx]
+                                                              : (T) 0;
+    }
+}
+
+// x[n, c, y, x] = sum of the cols entries that im2col copied from it (a gather, so no atomics).
+template <typename T>
+__device__ void col2im(const T* cols, Conv g, T* x) {
+    int oh = out_h(g), ow = out_w(g);
+    long long ncols = (long long) g.n * oh * ow;
+    GRID_LOOP(e, (long long) g.n * g.c * g.h * g.w) {
+        int xx = e % g.w, y = (e / g.w) % g.h, c = (e / ((long long) g.w * g.h)) % g.c;
+        int n = e / ((long long) g.w * g.h * g.c);
+        T acc = 0;
+        for (int i = 0; i < g.kh; i++) {
+            int ty = y + g.ph - i;
+            if (ty < 0 || ty % g.sh != 0 || ty / g.sh >= oh) continue;
+            int oy = ty / g.sh;
+            for (int j = 0; j < g.kw; j++) {
+                int tx = xx + g.pw - j;
+                if (tx < 0 || tx % g.sw != 0 || tx / g.sw >= ow) continue;
+                int ox = tx / g.sw;
+                long long row = ((long long) c * g.kh + i) * g.kw + j;
+                acc += cols[row * ncols + ((long long) n * oh + oy) * ow + ox];
+            }
+        }
+        x[e] = acc;
+    }
+}
+
+// Max pooling (padding is -inf); out [N, C, oh, ow].
+template <typename T>
+__device__ void max_pool(const T* x, Conv g, T* out) {
+    int oh = out_h(g), ow = out_w(g);
+    GRID_LOOP(e, (long long) g.n * g.c * oh * ow) {
+        int ox = e % ow, oy = (e / ow) % oh;
+        long long nc = e / ((long long) ow * oh);
+        const T* p = x + nc * g.h * g.w;
+        T m = (T) -INFINITY;
+        for (int i = 0; i < g.kh; i++) {
+            int y = oy * g.sh - g.ph + i;
+            if (y < 0 || y >= g.h) continue;
+            for (int j = 0; j < g.kw; j++) {
+                int xx = ox * g.sw - g.pw + j;
+                if (xx < 0 || xx >= g.w) continue;
+                T v = p[y * g.w + xx];
+                if (v > m || v != v) m = v;
+            }
+        }
+        out[e] = m;
+    }
+}
+
+// Each output gradient goes to the first maximal element of its window (atomically: windows may overlap).
+template <typename T>
+__device__ void max_pool_backward(const T* x, const T* gy, Conv g, T* gx) {
+    int oh = out_h(g), ow = out_w(g);
+    GRID_LOOP(e, (long long) g.n * g.c * oh * ow) {
+        int ox = e % ow, oy = (e / ow) % oh;
+        long long nc = e / ((long long) ow * oh);
+        const T* p = x + nc * g.h * g.w;
+        T m = (T) -INFINITY;
+        long long best = -1;
+        for (int i = 0; i < g.kh; i++) {
+            int y = oy * g.sh - g.ph + i;
+            if (y < 0 || y >= g.h) continue;
+            for (int j = 0; j < g.kw; j++) {
+                int xx = ox * g.sw - g.pw + j;
+                if (xx < 0 || xx >= g.w) continue;
+                T v = p[y * g.w + xx];
+                if (best < 0 || v > m) {
+                    m = v;
+                    best = y * g.w + xx;
+                }
+            }
+        }
+        if (best >= 0) atomicAdd(&gx[nc * g.h * g.w + best], gy[e]);
+    }
+}
+
+// Average pooling, zero padding counted in the divisor (count_include_pad=True).
+template <typename T>
+__device__ void avg_pool(const T* x, Conv g, T* out) {
+    int oh = out_h(g), ow = out_w(g);
+    T inv = (T) 1 / (g.kh * g.kw);
+    GRID_LOOP(e, (long long) g.n * g.c * oh * ow) {
+        int ox = e % ow, oy = (e / ow) % oh;
+        long long nc = e / ((long long) ow * oh);
+        const T* p = x + nc * g.h * g.w;
+        T s = 0;
+        for (int i = 0; i < g.kh; i++) {
+            int y = oy * g.sh - g.ph + i;
+            if (y < 0 || y >= g.h) continue;
+            for (int j = 0; j < g.kw; j++) {
+                int xx = ox * g.sw - g.pw + j;
+                if (xx >= 0 && xx < g.w) s += p[y * g.w + xx];
+            }
+        }
+        out[e] = s * inv;
+    }
+}
+
+// gx[n, c, y, x] = sum over windows containing (y, x) of gy / (kh * kw) (a gather).
+template <typename T>
+__device__ void avg_pool_backward(const T* gy, Conv g, T* gx) {
+    int oh = out_h(g), ow = out_w(g);
+    T inv = (T) 1 / (g.kh * g.kw);
+    GRID_LOOP(e, (long long) g.n * g.c * g.h * g.w) {
+        int xx = e % g.w, y = (e / g.w) % g.h;
+        long long nc = e / ((long long) g.w * g.h);
+        T s = 0;
+        for (int i = 0; i < g.kh; i++) {
+            int ty = y + g.ph - i;
+            if (ty < 0 || ty % g.sh != 0 || ty / g.sh >= oh) continue;
+            for (int j = 0; j < g.kw; j++) {
+                int tx = xx + g.pw - j;
+                if (tx < 0 || tx % g.sw != 0 || tx / g.sw >= ow) continue;
+                s += gy[(nc * oh + ty / g.sh) * ow + tx / g.sw];
+            }
+        }
+        gx[e] = s * inv;
+    }
+}
+
+// ---- optimizer ---------------------------------------------------------------------------------------------------
+
+// One Adam/AdamW step in place; bc1 = 1 - beta1^step, bc2 = 1 - beta2^step computed on the host.
+template <typename T>
+__device__ void adam(T* p, const T* g, T* m, T* v, long long n, T lr, T b1, T b2, T eps, T wd, int decoupled, T bc1,
+                     T bc2) {
+    GRID_LOOP(i, n) {
+        T grad = g[i];
+        T w = p[i];
+        if (decoupled) {
+            w *= (T) 1 - lr * wd;
+        } else {
+            grad += wd * w;
+        }
+        T mi = b1 * m[i] + ((T) 1 - b1) * grad;
+        T vi = b2 * v[i] + ((T) 1 - b2) * grad * grad;
+        m[i] = mi;
+        v[i] = vi;
+        p[i] = w - lr * (mi / bc1) / (sqrt(vi / bc2) + eps);
+    }
+}
+
+// ---- extern "C" entry points ---------------------------------------------------------------------------------------
+
+#define BOTH(X) X(float, f32) X(double, f64)
+
+#define ENTRIES(T, S)                                                                                                 \
+extern "C" __global__ void unary_##S(int op, T p, T q, const T* x, T* out, long long n) { unary<T>(op, p, q, x, out, n); } \
+extern "C" __global__ void binary_##S(int op, const T* a, View va, const T* b, View vb, T* out, long long n, int c) {   \
+    binary<T>(op, a, va, b, vb, out, n, c); }                                                                          \
+extern "C" __global__ void where_##S(const T* c, View vc, const T* a, View va, const T* b, View vb, T* out, long long n) { \
+    where<T>(c, vc, a, va, b, vb, out, n); }                                                                           \
+extern "C" __global__ void axpby_##S(T* d, T al, const T* s, T be, long long n) { axpby<T>(d, al, s, be, n); }         \
+extern "C" __global__ void fill_##S(T* d, View v, T value, long long n) { fill<T>(d, v, value, n); }                   \
+extern "C" __global__ void reduce_##S(int op, const T* x, int outer, int len, int inner, T* out) {                   \
+    reduce<T>(op, x, outer, len, inner, out); }                                                                        \
+extern "C" __global__ void softmax_##S(const T* x, T* y, int rows, int cols, int log) { softmax<T>(x, y, rows, cols, log); } \
+extern "C" __global__ void softmax_backward_##S(const T* y, const T* gy, T* gx, int rows, int cols, int log) {       \
+    softmax_backward<T>(y, gy, gx, rows, cols, log); }                                                                 \
+extern "C" __global__ void layer_norm_##S(const T* x, const T* ga, const T* be, T* y, T* mu, T* rs, int rows,        \
+                                          int cols, T eps) { layer_norm<T>(x, ga, be, y, mu, rs, rows, cols, eps); }   \
+extern "C" __global__ void layer_norm_backward_x_##S(const T* x, const T* ga, const T* mu, const T* rs, const T* gy,  \
+                                                     T* gx, int rows, int cols) {                                    \
+    layer_norm_backward_x<T>(x, ga, mu, rs, gy, gx, rows, cols); }                                                     \
+extern "C" __global__ void layer_norm_backward_params_##S(const T* x, const T* mu, const T* rs, const T* gy, T* gg,    \
+                                                          T* gb, int rows, int cols) {                               \
+    layer_norm_backward_params<T>(x, mu, rs, gy, gg, gb, rows, cols); }                                                \
+extern "C" __global__ void gather_rows_##S(const T* t, int cols, const int* idx, int count, T* out) {                \
+    gather_rows<T>(t, cols, idx, count, out); }                                                                        \
+extern "C" __global__ void scatter_add_rows_##S(const T* src, int cols, const int* idx, int count, T* t) {           \
+    scatter_add_rows<T>(src, cols, idx, count, t); }                                                                   \
+extern "C" __global__ void im2col_##S(const T* x, Conv g, T* cols) { im2col<T>(x, g, cols); }                         \
+extern "C" __global__ void col2im_##S(const T* cols, Conv g, T* x) { col2im<T>(cols, g, x); }                         \
+extern "C" __global__ void max_pool_##S(const T* x, Conv g, T* y) { max_pool<T>(x, g, y); }                           \
+extern "C" __global__ void max_pool_backward_##S(const T* x, const T* gy, Conv g, T* gx) {                            \
+    max_pool_backward<T>(x, gy, g, gx); }                                                                              \
+extern "C" __global__ void avg_pool_##S(const T* x, Conv g, T* y) { avg_pool<T>(x, g, y); }                           \
+extern "C" __global__ void avg_pool_backward_##S(const T* gy, Conv g, T* gx) { avg_pool_backward<T>(gy, g, gx); }     \
+extern "C" __global__ void adam_##S(T* p, const T* g, T* m, T* v, long long n, T lr, T b1, T b2, T eps, T wd,         \
+                                    int dec, T bc1, T bc2) { adam<T>(p, g, m, v, n, lr, b1, b2, eps, wd, dec, bc1, bc2); }
+
+BOTH(ENTRIES)
+
+extern "C" __global__ void copy_f32_f32(const float* s, View vs, float* d, View vd, long long n) { copy(s, vs, d, vd, n); }
+extern "C" __global__ void copy_f32_f64(const float* s, View vs, double* d, View vd, long long n) { copy(s, vs, d, vd, n); }
+extern "C" __global__ void copy_f64_f32(const double* s, View vs, float* d, View vd, long long n) { copy(s, vs, d, vd, n); }
+extern "C" __global__ void copy_f64_f64(const double* s, View vs, double* d, View vd, long long n) { copy(s, vs, d, vd, n); }

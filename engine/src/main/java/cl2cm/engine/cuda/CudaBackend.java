@@ -1,0 +1,739 @@
+package cl2cm.engine.cuda;
+
+import cl2cm.engine.backend.Backend;
+import cl2cm.engine.backend.BinaryOp;
+import cl2cm.engine.backend.ConvGeometry;
+import cl2cm.engine.backend.MatOperand;
+import cl2cm.engine.backend.ReduceOp;
+import cl2cm.engine.backend.UnaryOp;
+import cl2cm.engine.backend.View;
+import cl2cm.engine.tensor.DType;
+import cl2cm.engine.tensor.Storage;
+import cl2cm.engine.tensor.TensorScope;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUstream;
+import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
+import jcuda.jcublas.cublasMath;
+import jcuda.jcublas.cublasOperation;
+import jcuda.runtime.cudaStream_t;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The CUDA backend: the {@link Backend} primitives as CUDA kernels (engine/src/main/cuda/kernels.cu, shipped as
+ * PTX and loaded with the driver API) and GEMM through cuBLAS (JCublas2). Float32 and float64 both work; models
+ * train in float32, and {@link #setPrecision} lets GEMMs use TF32 tensor cores.
+ *
+ * <p>All work goes to one stream in order, so the host never waits except where a value must reach it (reading a
+ * tensor, e.g. a logged loss) or where host data goes to the device (token ids, gathered row indices). Errors from a
+ * kernel surface at the next such point; run with {@code CUDA_LAUNCH_BLOCKING=1} to have them name the failing op.
+ */
+public final class CudaBackend implements Backend {
+    /** GEMM arithmetic: plain float32, or TF32 tensor cores (10-bit mantissa inputs, float32 accumulation). */
+    public enum Precision { FP32, TF32 }
+
+    private static final int THREADS = 256;
+    private static final int MAX_BLOCKS = 65535;
+    private static final int MAX_RANK = 8;
+    private static volatile CudaBackend instance;
+    private static String unavailable;
+
+    private final String deviceName;
+    private final CUcontext context;
+    private final CUmodule module = new CUmodule();
+    private final Map<String, CUfunction> functions = new HashMap<>();
+    private final CUstream stream = new CUstream();
+    private final cublasHandle cublas = new cublasHandle();
+    private final DeviceAllocator allocator = new DeviceAllocator();
+    private final ThreadLocal<Boolean> contextCurrent = ThreadLocal.withInitial(() -> false);
+    private Precision precision = Precision.FP32;
+
+    private CudaBackend() {
+        JCudaDriver.setExceptionsEnabled(true);
+        JCudaDriver.cuInit(0);
+        int[] count = new int[1];
+        JCudaDriver.cuDeviceGetCount(count);
+        if (count[0] == 0) {
+            throw new CudaError("no CUDA device found");
+        }
+        CUdevice device = new CUdevice();
+        JCudaDriver.cuDeviceGet(device, 0);
+        byte[] name = new byte[256];
+        JCudaDriver.cuDeviceGetName(name, name.length, device);
+        deviceName = new String(name, 0, indexOfZero(name));
+        context = new CUcontext();
+        JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
+        ensureContext();
+        JCudaDriver.cuModuleLoadData(module, readPtx());
+        JCudaDriver.cuStreamCreate(stream, 0);
+        CublasLibrary.prepare();
+        JCublas2.setExceptionsEnabled(true);
+        JCublas2.cublasCreate(cublas);
+        JCublas2.cublasSetStream(cublas, new cudaStream_t(stream));
+    }
+
+    /** The backend for GPU 0, started on first use; throws a {@link CudaError} saying why when there is none. */
+    public static CudaBackend instance() {
+        CudaBackend b = instance;
+        if (b == null) {
+            synchronized (CudaBackend.class) {
+                if (instance == null) {
+                    if (unavailable != null) {
+                        throw new CudaError("CUDA is not available: " + unavailable);
+                    }
+                    try {
+                        instance = new CudaBackend();
+                    } catch (CudaException | UnsatisfiedLinkError | CudaError e) {
+                        unavailable = summarize(e);
+                        throw new CudaError("CUDA is not available: " + unavailable, e);
+                    }
+                }
+                b = instance;
+            }
+        }
+        b.ensureContext();
+        return b;
+    }
+
+    /** One line saying why initialisation failed (JCuda's native-loading errors span dozens of lines). */
+    private static String summarize(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("libcuda.so.1")) {
+            return "the NVIDIA driver library libcuda.so.1 is not installed on this machine";
+        }
+        if (m.contains("CUDA_ERROR_NO_DEVICE") || m.contains("no CUDA device")) {
+            return "no CUDA device found";
+        }
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** Null when a GPU can be used here, otherwise the reason it cannot (for tests that skip). */
+    public static String unavailableReason() {
+        try {
+            instance();
+            return null;
+        } catch (CudaError e) {
+            return e.getMessage();
+        }
+    }
+
+    private void ensureContext() {
+        if (!contextCurrent.get()) {
+            JCudaDriver.cuCtxSetCurrent(context);
+            contextCurrent.set(true);
+        }
+    }
+
+    private static int indexOfZero(byte[] b) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == 0) {
+                return i;
+            }
+        }
+        return b.length;
+    }
+
+    private static byte[] readPtx() {
+        try (InputStream in = CudaBackend.class.getResourceAsStream("kernels.ptx")) {
+            if (in == null) {
+                throw new CudaError("kernels.ptx is missing from the engine jar (run tools/cuda/build-ptx.sh)");
+            }
+            byte[] ptx = in.readAllBytes();
+            byte[] z = Arrays.copyOf(ptx, ptx.length + 1); // cuModuleLoadData wants a NUL-terminated image
+            return z;
+        } catch (IOException e) {
+            throw new CudaError("cannot read kernels.ptx", e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    public String deviceName() {
+        return deviceName;
+    }
+
+    public void setPrecision(Precision p) {
+        this.precision = p;
+        JCublas2.cublasSetMathMode(cublas, p == Precision.TF32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH
+                : cublasMath.CUBLAS_DEFAULT_MATH);
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    /** Waits for all queued work (for timing). */
+    public void synchronize() {
+        JCudaDriver.cuStreamSynchronize(stream);
+    }
+
+    public DeviceAllocator.Stats memoryStats() {
+        return allocator.stats();
+    }
+
+    public void resetPeakMemory() {
+        allocator.resetPeak();
+    }
+
+    // ---- memory ------------------------------------------------------------------------------------------------
+
+    @Override
+    public Storage allocate(DType dtype, long numel) {
+        CudaStorage s = newStorage(dtype, numel);
+        if (numel > 0) {
+            JCudaDriver.cuMemsetD32Async(s.at(0), 0, numel * dtype.bytes() / 4, stream);
+        }
+        return s;
+    }
+
+    /** Uninitialised storage, for kernel outputs that write every element. */
+    private CudaStorage newStorage(DType dtype, long numel) {
+        CudaStorage s = new CudaStorage(dtype, numel, allocator);
+        TensorScope.register(s);
+        return s;
+    }
+
+    @Override
+    public Storage fromDoubles(DType dtype, double[] data) {
+        CudaStorage s = newStorage(dtype, data.length);
+        if (dtype == DType.F64) {
+            upload(s.at(0), Pointer.to(data), data.length * 8L);
+        } else {
+            float[] f = new float[data.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) data[i];
+            }
+            upload(s.at(0), Pointer.to(f), f.length * 4L);
+        }
+        return s;
+    }
+
+    @Override
+    public Storage fromFloats(float[] data) {
+        CudaStorage s = newStorage(DType.F32, data.length);
+        upload(s.at(0), Pointer.to(data), data.length * 4L);
+        return s;
+    }
+
+    private void upload(CUdeviceptr dst, Pointer src, long bytes) {
+        if (bytes > 0) {
+            // Synchronous copy from a Java array: the legacy default stream waits for our (blocking) stream.
+            JCudaDriver.cuMemcpyHtoD(dst, src, bytes);
+        }
+    }
+
+    /** A contiguous copy of a view (the view itself when it already is one). */
+    private View contiguous(View v) {
+        if (v.isContiguous()) {
+            return v;
+        }
+        CudaStorage tmp = newStorage(v.storage().dtype(), v.numel());
+        View dst = new View(tmp, v.shape(), rowMajorStrides(v.shape()), 0);
+        copy(v, dst);
+        return dst;
+    }
+
+    @Override
+    public double[] toDoubles(View v) {
+        View c = contiguous(v);
+        int n = (int) c.numel();
+        double[] out = new double[n];
+        CudaStorage s = CudaStorage.of(c.storage());
+        if (n == 0) {
+            return out;
+        }
+        if (s.dtype() == DType.F64) {
+            JCudaDriver.cuMemcpyDtoH(Pointer.to(out), s.at(c.offset()), n * 8L);
+        } else {
+            float[] f = new float[n];
+            JCudaDriver.cuMemcpyDtoH(Pointer.to(f), s.at(c.offset()), n * 4L);
+            for (int i = 0; i < n; i++) {
+                out[i] = f[i];
+            }
+        }
+        releaseIfTemp(v, c);
+        return out;
+    }
+
+    @Override
+    public float[] toFloats(View v) {
+        if (v.storage().dtype() != DType.F32) {
+            double[] d = toDoubles(v);
+            float[] f = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                f[i] = (float) d[i];
+            }
+            return f;
+        }
+        View c = contiguous(v);
+        float[] f = new float[(int) c.numel()];
+        if (f.length > 0) {
+            JCudaDriver.cuMemcpyDtoH(Pointer.to(f), CudaStorage.of(c.storage()).at(c.offset()), f.length * 4L);
+        }
+        releaseIfTemp(v, c);
+        return f;
+    }
+
+    private static void releaseIfTemp(View original, View used) {
+        if (used != original) {
+            used.storage().release();
+        }
+    }
+
+    @Override
+    public void copy(View src, View dst) {
+        if (!Arrays.equals(src.shape(), dst.shape())) {
+            throw new IllegalArgumentException("copy between shapes " + Arrays.toString(src.shape()) + " and "
+                    + Arrays.toString(dst.shape()));
+        }
+        long n = dst.numel();
+        if (n == 0) {
+            return;
+        }
+        CudaStorage s = CudaStorage.of(src.storage());
+        CudaStorage d = CudaStorage.of(dst.storage());
+        if (s.dtype() == d.dtype() && src.isContiguous() && dst.isContiguous()) {
+            JCudaDriver.cuMemcpyDtoDAsync(d.at(dst.offset()), s.at(src.offset()), n * s.dtype().bytes(), stream);
+            return;
+        }
+        launch("copy_" + suffix(s.dtype()) + "_" + suffix(d.dtype()), n, s.at(0), view(src), d.at(0), view(dst), n);
+    }
+
+    @Override
+    public void fill(View dst, double value) {
+        long n = dst.numel();
+        if (n > 0) {
+            DType t = dst.storage().dtype();
+            launch("fill_" + suffix(t), n, CudaStorage.of(dst.storage()).at(0), view(dst), scalar(t, value), n);
+        }
+    }
+
+    // ---- pointwise ---------------------------------------------------------------------------------------------
+
+    @Override
+    public void unary(UnaryOp op, double p, double q, Storage x, Storage out, long n) {
+        DType t = same("unary " + op, x, out);
+        if (n > 0) {
+            launch("unary_" + suffix(t), n, op.ordinal(), scalar(t, p), scalar(t, q), ptr(x), ptr(out), n);
+        }
+    }
+
+    @Override
+    public void binary(BinaryOp op, View a, View b, Storage out) {
+        DType t = same("binary " + op, a.storage(), b.storage(), out);
+        long n = a.numel();
+        if (n > 0) {
+            int contiguous = a.isContiguous() && b.isContiguous() ? 1 : 0;
+            launch("binary_" + suffix(t), n, op.ordinal(), ptr(a.storage()), view(a), ptr(b.storage()), view(b),
+                    ptr(out), n, contiguous);
+        }
+    }
+
+    @Override
+    public void where(View cond, View a, View b, Storage out) {
+        DType t = same("where", cond.storage(), a.storage(), b.storage(), out);
+        long n = a.numel();
+        if (n > 0) {
+            launch("where_" + suffix(t), n, ptr(cond.storage()), view(cond), ptr(a.storage()), view(a),
+                    ptr(b.storage()), view(b), ptr(out), n);
+        }
+    }
+
+    @Override
+    public void axpby(Storage dst, double a, Storage src, double b, long n) {
+        DType t = src == null ? dst.dtype() : same("axpby", dst, src);
+        if (n > 0) {
+            launch("axpby_" + suffix(t), n, ptr(dst), scalar(t, a), src == null ? new CUdeviceptr() : ptr(src),
+                    scalar(t, b), n);
+        }
+    }
+
+    // ---- reductions --------------------------------------------------------------------------------------------
+
+    @Override
+    public void reduce(ReduceOp op, Storage x, int outer, int len, int inner, Storage out) {
+        DType t = same("reduce " + op, x, out);
+        long outputs = (long) outer * inner;
+        if (outputs == 0) {
+            return;
+        }
+        if (len == 0) {
+            fill(new View(out, new int[]{(int) outputs}, new int[]{1}, 0),
+                    op == ReduceOp.SUM ? 0 : Double.NEGATIVE_INFINITY);
+            return;
+        }
+        String k = "reduce_" + suffix(t);
+        Object[] args = {op == ReduceOp.SUM ? 0 : 1, ptr(x), outer, len, inner, ptr(out)};
+        if (inner == 1) {
+            launchRows(k, outer, len, args);
+        } else {
+            launch(k, outputs, args);
+        }
+    }
+
+    // ---- linear algebra ----------------------------------------------------------------------------------------
+
+    @Override
+    public void gemm(int batch, int m, int n, int k, double alpha, MatOperand a, MatOperand b, double beta, Storage c,
+                     long cOffset) {
+        DType t = same("gemm", a.storage(), b.storage(), c);
+        if (batch == 0 || m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) { // C = beta * C
+            long len = (long) batch * m * n;
+            launch("axpby_" + suffix(t), len, CudaStorage.of(c).at(cOffset), scalar(t, beta), new CUdeviceptr(),
+                    scalar(t, 0), len);
+            return;
+        }
+        // Row-major C = A B is column-major C^T = B^T A^T: cuBLAS gets B first, then A.
+        ColumnMajor bm = ColumnMajor.of(this, b, batch, k, n);
+        ColumnMajor am = ColumnMajor.of(this, a, batch, m, k);
+        try {
+            CUdeviceptr cp = CudaStorage.of(c).at(cOffset);
+            if (t == DType.F32) {
+                JCublas2.cublasSgemmStridedBatched(cublas, bm.op, am.op, n, m, k, Pointer.to(new float[]{(float) alpha}),
+                        bm.ptr, bm.ld, bm.batchStride, am.ptr, am.ld, am.batchStride,
+                        Pointer.to(new float[]{(float) beta}), cp, n, (long) m * n, batch);
+            } else {
+                JCublas2.cublasDgemmStridedBatched(cublas, bm.op, am.op, n, m, k, Pointer.to(new double[]{alpha}),
+                        bm.ptr, bm.ld, bm.batchStride, am.ptr, am.ld, am.batchStride, Pointer.to(new double[]{beta}),
+                        cp, n, (long) m * n, batch);
+            }
+        } catch (CudaException e) {
+            throw new CudaError("cuBLAS gemm " + batch + " x [" + m + " x " + k + "] [" + k + " x " + n + "] failed: "
+                    + e.getMessage(), e);
+        } finally {
+            bm.releaseCopy();
+            am.releaseCopy();
+        }
+    }
+
+    /**
+     * An operand X (logically rows x cols per batch entry, row-major strides) described as cuBLAS sees X^T in
+     * column-major order: no transpose with ld = rowStride when columns are unit-stride, a transpose with
+     * ld = colStride when rows are; anything else is first copied to a contiguous buffer.
+     */
+    private static final class ColumnMajor {
+        int op;
+        int ld;
+        long batchStride;
+        CUdeviceptr ptr;
+        CudaStorage copy;
+
+        static ColumnMajor of(CudaBackend be, MatOperand x, int batch, int rows, int cols) {
+            ColumnMajor r = new ColumnMajor();
+            long rs = x.rowStride();
+            long cs = x.colStride();
+            if ((cs == 1 || cols == 1) && (rows == 1 || rs >= cols)) {
+                r.op = cublasOperation.CUBLAS_OP_N;
+                r.ld = (int) (rows == 1 ? Math.max(1, cols) : rs);
+                r.ptr = CudaStorage.of(x.storage()).at(x.offset());
+                r.batchStride = x.batchStride();
+            } else if ((rs == 1 || rows == 1) && (cols == 1 || cs >= rows)) {
+                r.op = cublasOperation.CUBLAS_OP_T;
+                r.ld = (int) (cols == 1 ? Math.max(1, rows) : cs);
+                r.ptr = CudaStorage.of(x.storage()).at(x.offset());
+                r.batchStride = x.batchStride();
+            } else {
+                int copies = x.batchStride() == 0 ? 1 : batch;
+                View src = new View(x.storage(), new int[]{copies, rows, cols},
+                        new int[]{(int) x.batchStride(), (int) rs, (int) cs}, x.offset());
+                r.copy = be.newStorage(x.storage().dtype(), (long) copies * rows * cols);
+                be.copy(src, new View(r.copy, src.shape(), rowMajorStrides(src.shape()), 0));
+                r.op = cublasOperation.CUBLAS_OP_N;
+                r.ld = cols;
+                r.ptr = r.copy.at(0);
+                r.batchStride = copies == 1 ? 0 : (long) rows * cols;
+            }
+            if (rs > Integer.MAX_VALUE || cs > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("gemm operand strides exceed int range: " + rs + ", " + cs);
+            }
+            return r;
+        }
+
+        void releaseCopy() {
+            if (copy != null) {
+                copy.release(); // safe at once: later kernels on the same stream run after the GEMM
+            }
+        }
+    }
+
+    // ---- fused row kernels -------------------------------------------------------------------------------------
+
+    @Override
+    public void softmax(Storage x, Storage out, int rows, int cols, boolean log) {
+        DType t = same("softmax", x, out);
+        if ((long) rows * cols > 0) {
+            launchRows("softmax_" + suffix(t), rows, cols, ptr(x), ptr(out), rows, cols, log ? 1 : 0);
+        }
+    }
+
+    @Override
+    public void softmaxBackward(Storage y, Storage gy, Storage gx, int rows, int cols, boolean log) {
+        DType t = same("softmax backward", y, gy, gx);
+        if ((long) rows * cols > 0) {
+            launchRows("softmax_backward_" + suffix(t), rows, cols, ptr(y), ptr(gy), ptr(gx), rows, cols, log ? 1 : 0);
+        }
+    }
+
+    @Override
+    public void layerNorm(Storage x, Storage gamma, Storage beta, Storage out, Storage mean, Storage rstd, int rows,
+                          int cols, double eps) {
+        DType t = same("layer norm", x, out, mean, rstd);
+        if ((long) rows * cols > 0) {
+            launchRows("layer_norm_" + suffix(t), rows, cols, ptr(x), optional(gamma), optional(beta), ptr(out),
+                    ptr(mean), ptr(rstd), rows, cols, scalar(t, eps));
+        }
+    }
+
+    @Override
+    public void layerNormBackward(Storage x, Storage gamma, Storage mean, Storage rstd, Storage gy, Storage gx,
+                                  Storage ggamma, Storage gbeta, int rows, int cols) {
+        DType t = same("layer norm backward", x, mean, rstd, gy, gx);
+        if ((long) rows * cols == 0) {
+            return;
+        }
+        launchRows("layer_norm_backward_x_" + suffix(t), rows, cols, ptr(x), optional(gamma), ptr(mean), ptr(rstd),
+                ptr(gy), ptr(gx), rows, cols);
+        if (ggamma != null || gbeta != null) {
+            launch("layer_norm_backward_params_" + suffix(t), cols, ptr(x), ptr(mean), ptr(rstd), ptr(gy),
+                    optional(ggamma), optional(gbeta), rows, cols);
+        }
+    }
+
+    // ---- indexing ----------------------------------------------------------------------------------------------
+
+    @Override
+    public void gatherRows(Storage table, int tableRows, int cols, int[] idx, Storage out) {
+        DType t = same("gather rows", table, out);
+        checkRows("gather rows", idx, tableRows);
+        if ((long) idx.length * cols == 0) {
+            return;
+        }
+        DeviceAllocator.Block ids = uploadInts(idx);
+        try {
+            launch("gather_rows_" + suffix(t), (long) idx.length * cols, ptr(table), cols, ids.ptr(), idx.length,
+                    ptr(out));
+        } finally {
+            allocator.release(ids);
+        }
+    }
+
+    @Override
+    public void scatterAddRows(Storage src, int cols, int[] idx, Storage table, int tableRows) {
+        DType t = same("scatter-add rows", src, table);
+        checkRows("scatter-add rows", idx, tableRows);
+        if ((long) idx.length * cols == 0) {
+            return;
+        }
+        DeviceAllocator.Block ids = uploadInts(idx);
+        try {
+            launch("scatter_add_rows_" + suffix(t), (long) idx.length * cols, ptr(src), cols, ids.ptr(), idx.length,
+                    ptr(table));
+        } finally {
+            allocator.release(ids);
+        }
+    }
+
+    private static void checkRows(String op, int[] idx, int rows) {
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0 || idx[i] >= rows) {
+                throw new IndexOutOfBoundsException(op + ": index " + idx[i] + " at position " + i + " is outside [0, "
+                        + rows + ")");
+            }
+        }
+    }
+
+    private DeviceAllocator.Block uploadInts(int[] v) {
+        DeviceAllocator.Block b = allocator.allocate(v.length * 4L, "row indices");
+        upload(b.ptr(), Pointer.to(v), v.length * 4L);
+        return b;
+    }
+
+    // ---- convolution and pooling -------------------------------------------------------------------------------
+
+    @Override
+    public void im2col(Storage x, ConvGeometry g, Storage cols) {
+        DType t = same("im2col", x, cols);
+        launch("im2col_" + suffix(t), (long) g.c() * g.kh() * g.kw() * g.n() * g.oh() * g.ow(), ptr(x), conv(g),
+                ptr(cols));
+    }
+
+    @Override
+    public void col2im(Storage cols, ConvGeometry g, Storage x) {
+        DType t = same("col2im", cols, x);
+        launch("col2im_" + suffix(t), (long) g.n() * g.c() * g.h() * g.w(), ptr(cols), conv(g), ptr(x));
+    }
+
+    @Override
+    public void maxPool2d(Storage x, ConvGeometry g, Storage out) {
+        DType t = same("max pool", x, out);
+        launch("max_pool_" + suffix(t), (long) g.n() * g.c() * g.oh() * g.ow(), ptr(x), conv(g), ptr(out));
+    }
+
+    @Override
+    public void maxPool2dBackward(Storage x, Storage gy, ConvGeometry g, Storage gx) {
+        DType t = same("max pool backward", x, gy, gx);
+        fill(new View(gx, new int[]{(int) gx.numel()}, new int[]{1}, 0), 0);
+        launch("max_pool_backward_" + suffix(t), (long) g.n() * g.c() * g.oh() * g.ow(), ptr(x), ptr(gy), conv(g),
+                ptr(gx));
+    }
+
+    @Override
+    public void avgPool2d(Storage x, ConvGeometry g, Storage out) {
+        DType t = same("avg pool", x, out);
+        launch("avg_pool_" + suffix(t), (long) g.n() * g.c() * g.oh() * g.ow(), ptr(x), conv(g), ptr(out));
+    }
+
+    @Override
+    public void avgPool2dBackward(Storage gy, ConvGeometry g, Storage gx) {
+        DType t = same("avg pool backward", gy, gx);
+        launch("avg_pool_backward_" + suffix(t), (long) g.n() * g.c() * g.h() * g.w(), ptr(gy), conv(g), ptr(gx));
+    }
+
+    // ---- optimizers --------------------------------------------------------------------------------------------
+
+    @Override
+    public void adamUpdate(Storage param, Storage grad, Storage m, Storage v, long n, double lr, double beta1,
+                           double beta2, double eps, double weightDecay, boolean decoupled, long step) {
+        DType t = same("adam", param, grad, m, v);
+        if (n == 0) {
+            return;
+        }
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2 = 1 - Math.pow(beta2, step);
+        launch("adam_" + suffix(t), n, ptr(param), ptr(grad), ptr(m), ptr(v), n, scalar(t, lr), scalar(t, beta1),
+                scalar(t, beta2), scalar(t, eps), scalar(t, weightDecay), decoupled ? 1 : 0, scalar(t, bc1),
+                scalar(t, bc2));
+    }
+
+    // ---- launching ---------------------------------------------------------------------------------------------
+
+    /** A grid-stride kernel over {@code work} items. */
+    private void launch(String kernel, long work, Object... args) {
+        int blocks = (int) Math.max(1, Math.min(MAX_BLOCKS, (work + THREADS - 1) / THREADS));
+        launchGrid(kernel, blocks, THREADS, args);
+    }
+
+    /** A kernel with one block per row (rows beyond the grid are strided). */
+    private void launchRows(String kernel, long rows, int cols, Object... args) {
+        int threads = Math.min(THREADS, Math.max(32, (cols + 31) / 32 * 32));
+        launchGrid(kernel, (int) Math.max(1, Math.min(MAX_BLOCKS, rows)), threads, args);
+    }
+
+    private void launchGrid(String kernel, int blocks, int threads, Object... args) {
+        Pointer[] params = new Pointer[args.length];
+        for (int i = 0; i < args.length; i++) {
+            params[i] = switch (args[i]) {
+                case CUdeviceptr p -> Pointer.to(p);
+                case Integer v -> Pointer.to(new int[]{v});
+                case Long v -> Pointer.to(new long[]{v});
+                case Float v -> Pointer.to(new float[]{v});
+                case Double v -> Pointer.to(new double[]{v});
+                case byte[] v -> Pointer.to(v);
+                default -> throw new IllegalArgumentException("kernel argument of type " + args[i].getClass());
+            };
+        }
+        try {
+            JCudaDriver.cuLaunchKernel(function(kernel), blocks, 1, 1, threads, 1, 1, 0, stream, Pointer.to(params),
+                    null);
+        } catch (CudaException e) {
+            throw new CudaError("CUDA kernel " + kernel + " (" + blocks + " blocks of " + threads + ") failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private CUfunction function(String name) {
+        return functions.computeIfAbsent(name, n -> {
+            CUfunction f = new CUfunction();
+            JCudaDriver.cuModuleGetFunction(f, module, n);
+            return f;
+        });
+    }
+
+    private static CUdeviceptr ptr(Storage s) {
+        return CudaStorage.of(s).at(0);
+    }
+
+    private static CUdeviceptr optional(Storage s) {
+        return s == null ? new CUdeviceptr() : ptr(s);
+    }
+
+    private static Object scalar(DType t, double v) {
+        return t == DType.F32 ? (Object) (float) v : (Object) v;
+    }
+
+    private static String suffix(DType t) {
+        return t == DType.F32 ? "f32" : "f64";
+    }
+
+    private static DType same(String op, Storage... storages) {
+        DType t = null;
+        for (Storage s : storages) {
+            if (s == null) {
+                continue;
+            }
+            CudaStorage.of(s);
+            if (t == null) {
+                t = s.dtype();
+            } else if (t != s.dtype()) {
+                throw new IllegalArgumentException(op + ": mixed dtypes " + t + " and " + s.dtype());
+            }
+        }
+        return t;
+    }
+
+    /** The kernels' View struct: rank, offset, shape[8], strides[8] as little-endian int64. */
+    private static byte[] view(View v) {
+        if (v.rank() > MAX_RANK) {
+            throw new IllegalArgumentException("the CUDA backend supports views of up to " + MAX_RANK + " dimensions, "
+                    + "got shape " + Arrays.toString(v.shape()));
+        }
+        ByteBuffer b = ByteBuffer.allocate(8 * (2 + 2 * MAX_RANK)).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(v.rank()).putLong(v.offset());
+        for (int i = 0; i < MAX_RANK; i++) {
+            b.putLong(i < v.rank() ? v.shape()[i] : 1);
+        }
+        for (int i = 0; i < MAX_RANK; i++) {
+            b.putLong(i < v.rank() ? v.strides()[i] : 0);
+        }
+        return b.array();
+    }
+
+    /** The kernels' Conv struct: ten int32. */
+    private static byte[] conv(ConvGeometry g) {
+        ByteBuffer b = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(g.n()).putInt(g.c()).putInt(g.h()).putInt(g.w()).putInt(g.kh()).putInt(g.kw()).putInt(g.strideH())
+                .putInt(g.strideW()).putInt(g.padH()).putInt(g.padW());
+        return b.array();
+    }
+
+    static int[] rowMajorStrides(int[] shape) {
+        int[] s = new int[shape.length];
+        int acc = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            s[i] = acc;
+            acc *= shape[i];
+        }
+        return s;
+    }
+}

@@ -1,0 +1,96 @@
+package cl2cm.engine.cuda;
+
+import cl2cm.engine.backend.Devices;
+import cl2cm.engine.tensor.DType;
+import cl2cm.engine.tensor.Rng;
+import cl2cm.engine.tensor.Tensor;
+import cl2cm.engine.tensor.TensorScope;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the CUDA backend promises beyond kernel parity (BackendParityTest): memory, errors, precision. */
+class CudaBackendTest {
+    private static CudaBackend cuda;
+
+    @BeforeAll
+    static void gpu() {
+        String why = CudaBackend.unavailableReason();
+        Assumptions.assumeTrue(why == null, "CUDA tests skipped: " + why);
+        cuda = CudaBackend.instance();
+    }
+
+    @Test
+    void outOfMemorySaysHowMuch() {
+        CudaError e = assertThrows(CudaError.class, () -> cuda.allocate(DType.F32, 1L << 40));
+        assertTrue(e.getMessage().contains("4,398,046,511,104 bytes") && e.getMessage().contains("free"),
+                e.getMessage());
+    }
+
+    @Test
+    void aTrainingLoopReusesCachedBlocks() {
+        Rng r = new Rng(1);
+        Tensor w = TensorScope.persistent(() -> r.normal(0, 1, DType.F32, cuda, 64, 64).requiresGrad(true));
+        Runnable step = () -> {
+            try (TensorScope s = TensorScope.open("step")) {
+                Tensor x = r.normal(0, 1, DType.F32, cuda, 32, 64);
+                x.matmul(w).relu().softmax(-1).sum().backward();
+                w.grad().item();
+            }
+        };
+        step.run();
+        step.run();
+        long before = cuda.memoryStats().cudaMallocs();
+        for (int i = 0; i < 10; i++) {
+            step.run();
+        }
+        assertEquals(before, cuda.memoryStats().cudaMallocs(), "steady-state steps must not call cuMemAlloc");
+    }
+
+    @Test
+    void releasedTensorsAndMixedDevicesFailClearly() {
+        Tensor a;
+        try (TensorScope s = TensorScope.open("short-lived")) {
+            a = Tensor.zeros(DType.F32, cuda, 3);
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, a::toFloatArray);
+        assertTrue(e.getMessage().contains("short-lived"), e.getMessage());
+        Tensor g = Tensor.zeros(DType.F32, cuda, 3);
+        Tensor c = Tensor.zeros(DType.F32, Devices.cpu(), 3);
+        IllegalArgumentException m = assertThrows(IllegalArgumentException.class, () -> g.add(c));
+        assertTrue(m.getMessage().contains("cuda") && m.getMessage().contains("cpu"), m.getMessage());
+    }
+
+    @Test
+    void tf32IsCloseToFp32AndFp32IsExact() {
+        Rng r = new Rng(2);
+        int n = 256;
+        double[] x = new double[n * n];
+        double[] y = new double[n * n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextDouble() - 0.5;
+            y[i] = r.nextDouble() - 0.5;
+        }
+        float[] ref = Tensor.of(x, DType.F32, Devices.cpu(), n, n).matmul(Tensor.of(y, DType.F32, Devices.cpu(), n, n))
+                .toFloatArray();
+        try {
+            for (CudaBackend.Precision p : CudaBackend.Precision.values()) {
+                cuda.setPrecision(p);
+                float[] got = Tensor.of(x, DType.F32, cuda, n, n).matmul(Tensor.of(y, DType.F32, cuda, n, n))
+                        .toFloatArray();
+                double worst = 0;
+                for (int i = 0; i < got.length; i++) {
+                    worst = Math.max(worst, Math.abs(got[i] - ref[i]));
+                }
+                double tol = p == CudaBackend.Precision.FP32 ? 1e-4 : 2e-2;
+                assertTrue(worst < tol, p + ": max |diff| " + worst);
+            }
+        } finally {
+            cuda.setPrecision(CudaBackend.Precision.FP32);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Packs what tools/cuda/gpu-check.sh needs besides the bundle: compiled test classes (with their fixtures) and the
+# JUnit console launcher, into .devcheck/ (git-ignored). Run after `mvn -q test-compile` and tools/bundle.sh.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+out="$root/.devcheck"
+rm -rf "$out" && mkdir -p "$out"
+(cd "$root" && mvn -B -q -Dstyle.color=never test-compile)
+cp -r "$root/engine/target/test-classes" "$out/engine-tests"
+cp -r "$root/cl2cm/target/test-classes" "$out/cl2cm-tests"
+jar=org/junit/platform/junit-platform-console-standalone/1.14.1/junit-platform-console-standalone-1.14.1.jar
+[ -f "$HOME/.m2/repository/$jar" ] || mvn -B -q dependency:get \
+  -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1
+cp "$HOME/.m2/repository/$jar" "$out/junit.jar"
+du -sh "$out"

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""PyTorch eager equivalent of `bin/cl2cm bench` (same presets, same steps), the peer for the CUDA backend.
+
+Usage (on a GPU host with torch and transformers):
+    python3 tools/pytorch/bench_cl2cm.py --preset bench-small --precision fp32 --steps 20
+    python3 tools/pytorch/bench_cl2cm.py --matmul 4096 --precision fp32
+Prints one JSON line like the Java command. Models are built as in cl2cm: a Hugging Face BertModel (random init)
+with masked mean pooling, a linear projection and L2 normalisation; a ConvNet of [3x3 conv s2, BN, ReLU, 3x3 conv s1,
+BN, ReLU] stages with global average pooling (bench-small) or an MLP over 512-d features (bench-base). Stage 1:
+InfoNCE(S, T, 0.05) + 0.1 x Sinkhorn OT (cost 1 - cos, eps 0.1, 30 log-domain iterations, plan detached); stage 2:
+InfoNCE(V, S) + InfoNCE(V, T) + 1.0 x relational KD from the frozen CLN (tau 0.05 both); backward, clip at 2, AdamW.
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from transformers import BertConfig, BertModel
+
+PRESETS = {
+    "bench-small": dict(vocab=8000, hidden=256, layers=4, heads=4, ffn=1024, maxlen=32, embed=256,
+                        conv=[32, 64, 128, 256], feat=0, mlp=0, batch=64, seq=32),
+    "bench-base": dict(vocab=119547, hidden=768, layers=12, heads=12, ffn=3072, maxlen=512, embed=1024,
+                       conv=None, feat=512, mlp=1024, batch=128, seq=32),
+}
+
+
+class TextEncoder(nn.Module):
+    def __init__(self, p):
+        super().__init__()
+        cfg = BertConfig(vocab_size=p["vocab"], hidden_size=p["hidden"], num_hidden_layers=p["layers"],
+                         num_attention_heads=p["heads"], intermediate_size=p["ffn"],
+                         max_position_embeddings=p["maxlen"], hidden_act="gelu", layer_norm_eps=1e-12)
+        self.bert = BertModel(cfg, add_pooling_layer=True)
+        self.proj = nn.Linear(p["hidden"], p["embed"])
+
+    def forward(self, ids, mask):
+        h = self.bert(input_ids=ids, attention_mask=mask).last_hidden_state
+        m = mask.unsqueeze(-1).to(h.dtype)
+        pooled = (h * m).sum(1) / m.sum(1)
+        return F.normalize(self.proj(pooled), dim=-1, eps=1e-12), h
+
+
+class ConvNet(nn.Module):
+    def __init__(self, channels, embed):
+        super().__init__()
+        layers, c_in = [], 3
+        for c in channels:
+            layers += [nn.Conv2d(c_in, c, 3, 2, 1, bias=False), nn.BatchNorm2d(c), nn.ReLU(),
+                       nn.Conv2d(c, c, 3, 1, 1, bias=False), nn.BatchNorm2d(c), nn.ReLU()]
+            c_in = c
+        self.body = nn.Sequential(*layers)
+        self.proj = nn.Linear(c_in, embed)
+
+    def forward(self, x):
+        return F.normalize(self.proj(self.body(x).mean((2, 3))), dim=-1, eps=1e-12)
+
+
+class FeatureMlp(nn.Module):
+    def __init__(self, feat, hidden, embed):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(feat, hidden), nn.ReLU(), nn.Dropout(0.2), nn.Linear(hidden, embed))
+
+    def forward(self, x):
+        return F.normalize(self.net(x), dim=-1, eps=1e-12)
+
+
+def info_nce(a, b, tau):
+    logits = a @ b.t() / tau
+    labels = torch.arange(a.shape[0], device=a.device)
+    return 0.5 * (F.cross_entropy(logits, labels) + F.cross_entropy(logits.t(), labels))
+
+
+def sinkhorn_ot(x, y, xm, ym, eps=0.1, iters=30):
+    cost = 1 - F.normalize(x, dim=-1, eps=1e-12) @ F.normalize(y, dim=-1, eps=1e-12).transpose(1, 2)
+    with torch.no_grad():
+        c = cost.detach()
+        bias_x = (xm - 1).mul(1e9).unsqueeze(2)
+        bias_y = (ym - 1).mul(1e9).unsqueeze(1)
+        log_a = -eps * xm.sum(1, keepdim=True).log()
+        log_b = -eps * ym.sum(1, keepdim=True).log()
+        f = torch.zeros_like(xm)
+        g = torch.zeros_like(ym)
+        for _ in range(iters):
+            f = log_a - eps * torch.logsumexp((g.unsqueeze(1) - c) / eps + bias_y, 2)
+            g = log_b - eps * torch.logsumexp((f.unsqueeze(2) - c) / eps + bias_x, 1)
+        plan = ((f.unsqueeze(2) + g.unsqueeze(1) - c) / eps).exp() * xm.unsqueeze(2) * ym.unsqueeze(1)
+    return (plan * cost).sum((1, 2)).mean()
+
+
+def kd(teacher_sim, student_sim, tau_t=0.05, tau_s=0.05):
+    t = teacher_sim.detach() / tau_t
+    s = student_sim / tau_s
+    rows = F.kl_div(s.log_softmax(1), t.softmax(1), reduction="batchmean")
+    cols = F.kl_div(s.t().log_softmax(1), t.t().softmax(1), reduction="batchmean")
+    return 0.5 * (rows + cols)
+
+
+def tokens(gen, b, seq, vocab, device):
+    lengths = torch.randint(seq // 2, seq + 1, (b,), generator=gen)
+    ids = torch.randint(103, vocab, (b, seq), generator=gen)
+    pos = torch.arange(seq).unsqueeze(0)
+    mask = (pos < lengths.unsqueeze(1)).long()
+    ids[:, 0] = 101 % vocab
+    ids[torch.arange(b), lengths - 1] = 102 % vocab
+    ids = ids * mask
+    word = mask.clone()
+    word[:, 0] = 0
+    word[torch.arange(b), lengths - 1] = 0
+    return ids.to(device), mask.to(device), word.float().to(device)
+
+
+def timed(step, steps, warmup=3):
+    times = []
+    for i in range(warmup + steps):
+        torch.cuda.synchronize()
+        t0 = time.perf_counter()
+        loss = step()
+        loss.item()
+        torch.cuda.synchronize()
+        if i >= warmup:
+            times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--preset", default="bench-small")
+    ap.add_argument("--precision", default="fp32", choices=["fp32", "tf32"])
+    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--batch", type=int)
+    ap.add_argument("--matmul", type=int, help="time an n x n x n float32 matmul instead")
+    a = ap.parse_args()
+    torch.backends.cuda.matmul.allow_tf32 = a.precision == "tf32"
+    torch.backends.cudnn.allow_tf32 = a.precision == "tf32"
+    dev = torch.device("cuda")
+    torch.manual_seed(1)
+    if a.matmul:
+        n = a.matmul
+        x = torch.randn(n, n, device=dev)
+        y = torch.randn(n, n, device=dev)
+        ms = timed(lambda: (x @ y)[0, 0], a.steps)
+        med = statistics.median(ms)
+        print(json.dumps({"peer": "pytorch", "matmul": n, "precision": a.precision, "median_ms": round(med, 3),
+                          "tflops": round(2 * n ** 3 / med / 1e9, 1), "card": torch.cuda.get_device_name()}))
+        return
+    p = PRESETS[a.preset]
+    b = a.batch or p["batch"]
+    cln = TextEncoder(p).to(dev)
+    text = TextEncoder(p).to(dev)
+    vision = (ConvNet(p["conv"], p["embed"]) if p["conv"] else FeatureMlp(p["feat"], p["mlp"], p["embed"])).to(dev)
+    cmn = nn.ModuleList([vision, text])
+    opt1 = torch.optim.AdamW(cln.parameters(), lr=1e-4, weight_decay=0.01)
+    opt2 = torch.optim.AdamW(cmn.parameters(), lr=1e-4, weight_decay=0.01)
+    gen = torch.Generator().manual_seed(2)
+
+    def update(params, opt, loss):
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 2.0)
+        opt.step()
+        return loss
+
+    def stage1():
+        ids, mask, word = tokens(gen, 2 * b, p["seq"], p["vocab"], dev)
+        e, h = cln(ids, mask)
+        loss = info_nce(e[:b], e[b:], 0.05) + 0.1 * sinkhorn_ot(h[:b], h[b:], word[:b], word[b:])
+        return update(list(cln.parameters()), opt1, loss)
+
+    def stage2():
+        ids, mask, word = tokens(gen, 2 * b, p["seq"], p["vocab"], dev)
+        images = torch.randn((b, 3, 64, 64) if p["conv"] else (b, p["feat"]), device=dev)
+        with torch.no_grad():
+            te, _ = cln(ids, mask)
+            teacher = te[:b] @ te[b:].t()
+        v = vision(images)
+        e, _ = text(ids, mask)
+        s, t = e[:b], e[b:]
+        loss = info_nce(v, s, 0.05) + info_nce(v, t, 0.05) + 1.0 * kd(teacher, v @ t.t())
+        return update(list(cmn.parameters()), opt2, loss)
+
+    out = {"peer": "pytorch " + torch.__version__, "preset": a.preset, "precision": a.precision, "batch": b,
+           "card": torch.cuda.get_device_name()}
+    for name, fn in (("stage1", stage1), ("stage2", stage2)):
+        torch.cuda.reset_peak_memory_stats()
+        ms = timed(fn, a.steps)
+        out[name] = {"median_ms": round(statistics.median(ms), 1), "min_ms": round(min(ms), 1),
+                     "peak_mib": round(torch.cuda.max_memory_allocated() / 2 ** 20)}
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
