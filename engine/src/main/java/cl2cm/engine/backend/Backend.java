@@ -19,6 +19,14 @@ public interface Backend {
     /** A zero-filled storage, owned by the current {@link cl2cm.engine.tensor.TensorScope}. */
     Storage allocate(DType dtype, long numel);
 
+    /**
+     * A storage whose contents are undefined until written, for outputs that a kernel fills completely (saves the
+     * zero fill on devices where allocation does not clear memory). Owned by the current TensorScope.
+     */
+    default Storage allocateUninitialized(DType dtype, long numel) {
+        return allocate(dtype, numel);
+    }
+
     /** A storage holding {@code data} converted to {@code dtype}. */
     Storage fromDoubles(DType dtype, double[] data);
 
@@ -113,6 +121,14 @@ public interface Backend {
     void avgPool2d(Storage x, ConvGeometry g, Storage out);
 
     void avgPool2dBackward(Storage gy, ConvGeometry g, Storage gx);
+
+    // ---- random ------------------------------------------------------------------------------------------------
+
+    /**
+     * Inverted-dropout mask: out[i] = u(seed, i) < p ? 0 : scale for the first n elements, where u is the counter-based
+     * uniform {@link DropoutHash#uniform}. Every backend draws the same mask for the same seed, on the device.
+     */
+    void dropoutMask(Storage out, long n, double p, double scale, long seed);
 
     // ---- optimizers (in place) ---------------------------------------------------------------------------------
 

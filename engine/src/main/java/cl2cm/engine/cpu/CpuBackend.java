@@ -442,6 +442,16 @@ public final class CpuBackend implements Backend {
     // ---- optimizers --------------------------------------------------------------------------------------------
 
     @Override
+    public void dropoutMask(Storage out, long n, double p, double scale, long seed) {
+        CpuStorage o = c(out);
+        Parallel.forRange((int) n, 1 << 14, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                o.set(i, cl2cm.engine.backend.DropoutHash.uniform(seed, i) < p ? 0.0 : scale);
+            }
+        });
+    }
+
+    @Override
     public void adamUpdate(Storage param, Storage grad, Storage m, Storage v, long n, double lr, double beta1,
                            double beta2, double eps, double weightDecay, boolean decoupled, long step) {
         sameDType(param, grad, m, v);

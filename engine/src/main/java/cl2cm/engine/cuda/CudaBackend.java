@@ -39,8 +39,9 @@ import java.util.Map;
  * train in float32, and {@link #setPrecision} lets GEMMs use TF32 tensor cores.
  *
  * <p>All work goes to one stream in order, so the host never waits except where a value must reach it (reading a
- * tensor, e.g. a logged loss) or where host data goes to the device (token ids, gathered row indices). Errors from a
- * kernel surface at the next such point; run with {@code CUDA_LAUNCH_BLOCKING=1} to have them name the failing op.
+ * tensor, e.g. a logged loss). Host data (token ids, masks, gathered row indices) goes up through a pinned staging
+ * ring ({@link HostStaging}) without waiting either. Errors from a kernel surface at the next wait; run with
+ * {@code CUDA_LAUNCH_BLOCKING=1} to have them name the failing op.
  */
 public final class CudaBackend implements Backend {
     /** GEMM arithmetic: plain float32, or TF32 tensor cores (10-bit mantissa inputs, float32 accumulation). */
@@ -59,6 +60,7 @@ public final class CudaBackend implements Backend {
     private final CUstream stream = new CUstream();
     private final cublasHandle cublas = new cublasHandle();
     private final DeviceAllocator allocator = new DeviceAllocator();
+    private final HostStaging staging;
     private final ThreadLocal<Boolean> contextCurrent = ThreadLocal.withInitial(() -> false);
     private Precision precision = Precision.FP32;
 
@@ -80,6 +82,7 @@ public final class CudaBackend implements Backend {
         ensureContext();
         JCudaDriver.cuModuleLoadData(module, readPtx());
         JCudaDriver.cuStreamCreate(stream, 0);
+        staging = new HostStaging(stream);
         CublasLibrary.prepare();
         JCublas2.setExceptionsEnabled(true);
         JCublas2.cublasCreate(cublas);
@@ -204,6 +207,11 @@ public final class CudaBackend implements Backend {
         return s;
     }
 
+    @Override
+    public Storage allocateUninitialized(DType dtype, long numel) {
+        return newStorage(dtype, numel);
+    }
+
     /** Uninitialised storage, for kernel outputs that write every element. */
     private CudaStorage newStorage(DType dtype, long numel) {
         CudaStorage s = new CudaStorage(dtype, numel, allocator);
@@ -215,13 +223,20 @@ public final class CudaBackend implements Backend {
     public Storage fromDoubles(DType dtype, double[] data) {
         CudaStorage s = newStorage(dtype, data.length);
         if (dtype == DType.F64) {
-            upload(s.at(0), Pointer.to(data), data.length * 8L);
+            upload(s.at(0), data.length * 8L, b -> b.asDoubleBuffer().put(data), () -> Pointer.to(data));
         } else {
-            float[] f = new float[data.length];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (float) data[i];
-            }
-            upload(s.at(0), Pointer.to(f), f.length * 4L);
+            upload(s.at(0), data.length * 4L, b -> {
+                java.nio.FloatBuffer f = b.asFloatBuffer();
+                for (double v : data) {
+                    f.put((float) v);
+                }
+            }, () -> {
+                float[] f = new float[data.length];
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = (float) data[i];
+                }
+                return Pointer.to(f);
+            });
         }
         return s;
     }
@@ -229,14 +244,23 @@ public final class CudaBackend implements Backend {
     @Override
     public Storage fromFloats(float[] data) {
         CudaStorage s = newStorage(DType.F32, data.length);
-        upload(s.at(0), Pointer.to(data), data.length * 4L);
+        upload(s.at(0), data.length * 4L, b -> b.asFloatBuffer().put(data), () -> Pointer.to(data));
         return s;
     }
 
-    private void upload(CUdeviceptr dst, Pointer src, long bytes) {
-        if (bytes > 0) {
-            // Synchronous copy from a Java array: the legacy default stream waits for our (blocking) stream.
-            JCudaDriver.cuMemcpyHtoD(dst, src, bytes);
+    /**
+     * Host to device without waiting for queued work: small payloads go through the pinned staging ring; larger ones
+     * (over its 64 MiB) are copied synchronously from the Java array.
+     */
+    private void upload(CUdeviceptr dst, long bytes, HostStaging.Payload staged,
+                        java.util.function.Supplier<Pointer> direct) {
+        if (bytes == 0) {
+            return;
+        }
+        if (bytes <= HostStaging.capacity()) {
+            staging.upload(dst, bytes, staged);
+        } else {
+            JCudaDriver.cuMemcpyHtoD(dst, direct.get(), bytes);
         }
     }
 
@@ -565,7 +589,7 @@ public final class CudaBackend implements Backend {
 
     private DeviceAllocator.Block uploadInts(int[] v) {
         DeviceAllocator.Block b = allocator.allocate(v.length * 4L, "row indices");
-        upload(b.ptr(), Pointer.to(v), v.length * 4L);
+        upload(b.ptr(), v.length * 4L, buf -> buf.asIntBuffer().put(v), () -> Pointer.to(v));
         return b;
     }
 
@@ -608,6 +632,16 @@ public final class CudaBackend implements Backend {
     public void avgPool2dBackward(Storage gy, ConvGeometry g, Storage gx) {
         DType t = same("avg pool backward", gy, gx);
         launch("avg_pool_backward_" + suffix(t), (long) g.n() * g.c() * g.h() * g.w(), ptr(gy), conv(g), ptr(gx));
+    }
+
+    // ---- random ------------------------------------------------------------------------------------------------
+
+    @Override
+    public void dropoutMask(Storage out, long n, double p, double scale, long seed) {
+        DType t = same("dropout mask", out);
+        if (n > 0) {
+            launch("dropout_mask_" + suffix(t), n, ptr(out), n, p, scale, seed);
+        }
     }
 
     // ---- optimizers --------------------------------------------------------------------------------------------

@@ -58,10 +58,10 @@ final class DeviceAllocator {
 
     private CUdeviceptr malloc(long size, long asked, String what) {
         CUdeviceptr p = new CUdeviceptr();
-        int rc = JCudaDriver.cuMemAlloc(p, size);
+        int rc = tryMalloc(p, size);
         if (rc == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
             emptyCache();
-            rc = JCudaDriver.cuMemAlloc(p, size);
+            rc = tryMalloc(p, size);
         }
         if (rc != CUresult.CUDA_SUCCESS) {
             long[] freeBytes = new long[1];
@@ -73,6 +73,16 @@ final class DeviceAllocator {
         }
         cudaMallocs++;
         return p;
+    }
+
+    /** cuMemAlloc's result code (JCuda throws when its exceptions are on; the code is what we need here). */
+    private static int tryMalloc(CUdeviceptr p, long size) {
+        try {
+            return JCudaDriver.cuMemAlloc(p, size);
+        } catch (jcuda.CudaException e) {
+            return e.getMessage() != null && e.getMessage().contains("CUDA_ERROR_OUT_OF_MEMORY")
+                    ? CUresult.CUDA_ERROR_OUT_OF_MEMORY : CUresult.CUDA_ERROR_UNKNOWN;
+        }
     }
 
     /** Returns every cached block to the driver. */

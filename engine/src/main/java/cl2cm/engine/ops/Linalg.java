@@ -53,7 +53,7 @@ public final class Linalg {
         int m = a.size(0);
         int k = a.size(1);
         int n = b.size(1);
-        Tensor out = Tensor.zeros(a.dtype(), a.backend(), m, n);
+        Tensor out = Tensor.empty(a.dtype(), a.backend(), m, n);
         a.backend().gemm(1, m, n, k, 1.0, operand(a, 0), operand(b, 0), 0.0, out.storage(), 0);
         return Graph.record("matmul", out, new Tensor[]{a, b}, g -> new Tensor[]{
                 a.requiresGrad() ? g.matmul(b.mT()) : null,
@@ -70,7 +70,7 @@ public final class Linalg {
         Tensor ae = batchContiguous(a.expand(concat(batchShape, m, k)), batchShape.length);
         Tensor be = batchContiguous(b.expand(concat(batchShape, k, n)), batchShape.length);
         int batch = (int) Shape.numel(batchShape);
-        Tensor out = Tensor.zeros(a.dtype(), a.backend(), concat(batchShape, m, n));
+        Tensor out = Tensor.empty(a.dtype(), a.backend(), concat(batchShape, m, n));
         a.backend().gemm(batch, m, n, k, 1.0, operand(ae, batchStride(ae, batchShape.length)),
                 operand(be, batchStride(be, batchShape.length)), 0.0, out.storage(), 0);
         return Graph.record("bmm", out, new Tensor[]{a, b}, g -> new Tensor[]{

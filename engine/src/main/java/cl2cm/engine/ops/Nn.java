@@ -32,11 +32,11 @@ public final class Nn {
         Tensor xc = x.contiguous();
         int cols = x.size(-1);
         int rows = (int) (x.numel() / Math.max(1, cols));
-        Tensor y = Tensor.zeros(x.dtype(), x.backend(), x.shape());
+        Tensor y = Tensor.empty(x.dtype(), x.backend(), x.shape());
         x.backend().softmax(xc.storage(), y.storage(), rows, cols, log);
         return Graph.record(log ? "log_softmax" : "softmax", y, new Tensor[]{xc}, g -> {
             Tensor gc = g.contiguous();
-            Tensor gx = Tensor.zeros(g.dtype(), g.backend(), g.shape());
+            Tensor gx = Tensor.empty(g.dtype(), g.backend(), g.shape());
             g.backend().softmaxBackward(y.storage(), gc.storage(), gx.storage(), rows, cols, log);
             return new Tensor[]{gx};
         });
@@ -66,14 +66,14 @@ public final class Nn {
         Tensor gc = gamma == null ? null : gamma.contiguous();
         Tensor bc = beta == null ? null : beta.contiguous();
         Backend be = x.backend();
-        Tensor y = Tensor.zeros(x.dtype(), be, x.shape());
-        Tensor mean = Tensor.zeros(x.dtype(), be, rows);
-        Tensor rstd = Tensor.zeros(x.dtype(), be, rows);
+        Tensor y = Tensor.empty(x.dtype(), be, x.shape());
+        Tensor mean = Tensor.empty(x.dtype(), be, rows);
+        Tensor rstd = Tensor.empty(x.dtype(), be, rows);
         be.layerNorm(xc.storage(), gc == null ? null : gc.storage(), bc == null ? null : bc.storage(), y.storage(),
                 mean.storage(), rstd.storage(), rows, cols, eps);
         return Graph.record("layer_norm", y, new Tensor[]{xc, gc, bc}, g -> {
             Tensor gyc = g.contiguous();
-            Tensor gx = Tensor.zeros(g.dtype(), be, x.shape());
+            Tensor gx = Tensor.empty(g.dtype(), be, x.shape());
             Tensor gg = gc != null && gc.requiresGrad() ? Tensor.zeros(g.dtype(), be, cols) : null;
             Tensor gb = bc != null && bc.requiresGrad() ? Tensor.zeros(g.dtype(), be, cols) : null;
             be.layerNormBackward(xc.storage(), gc == null ? null : gc.storage(), mean.storage(), rstd.storage(),
@@ -158,12 +158,9 @@ public final class Nn {
         if (!training || p == 0) {
             return x;
         }
-        double[] mask = new double[(int) x.numel()];
-        double keep = 1.0 / (1 - p);
-        for (int i = 0; i < mask.length; i++) {
-            mask[i] = rng.nextDouble() < p ? 0.0 : keep;
-        }
-        return x.mul(Tensor.of(mask, x.dtype(), x.backend(), x.shape()));
+        Tensor mask = Tensor.empty(x.dtype(), x.backend(), x.shape());
+        x.backend().dropoutMask(mask.storage(), mask.numel(), p, 1.0 / (1 - p), rng.nextLong());
+        return x.mul(mask);
     }
 
     /** Rows of weight [V, D] for each id; the result has shape idsShape + [D]. */
@@ -216,12 +213,12 @@ public final class Nn {
         Backend be = x.backend();
         Tensor xc = x.contiguous();
         Tensor wc = weight.contiguous();
-        Tensor unfolded = Tensor.zeros(x.dtype(), be, ckk, cols);
+        Tensor unfolded = Tensor.empty(x.dtype(), be, ckk, cols);
         be.im2col(xc.storage(), g, unfolded.storage());
-        Tensor flat = Tensor.zeros(x.dtype(), be, o, cols);                      // [O, N*S]
+        Tensor flat = Tensor.empty(x.dtype(), be, o, cols);                      // [O, N*S]
         be.gemm(1, o, cols, ckk, 1.0, new MatOperand(wc.storage(), 0, 0, ckk, 1),
                 new MatOperand(unfolded.storage(), 0, 0, cols, 1), 0.0, flat.storage(), 0);
-        Tensor out = Tensor.zeros(x.dtype(), be, n, o, g.oh(), g.ow());        // [O, N, S] -> [N, O, S]
+        Tensor out = Tensor.empty(x.dtype(), be, n, o, g.oh(), g.ow());        // [O, N, S] -> [N, O, S]
         be.copy(new View(flat.storage(), new int[]{n, o, spatial}, new int[]{spatial, cols, 1}, 0),
                 new View(out.storage(), new int[]{n, o, spatial}, new int[]{o * spatial, spatial, 1}, 0));
         Tensor result = Graph.record("conv2d", out, new Tensor[]{xc, wc}, gy -> {

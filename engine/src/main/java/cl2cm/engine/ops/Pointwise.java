@@ -18,7 +18,7 @@ public final class Pointwise {
 
     static Tensor unary(UnaryOp op, Tensor x, double p, double q) {
         Tensor xc = x.contiguous();
-        Tensor y = Tensor.zeros(x.dtype(), x.backend(), x.shape());
+        Tensor y = Tensor.empty(x.dtype(), x.backend(), x.shape());
         x.backend().unary(op, p, q, xc.storage(), y.storage(), y.numel());
         return switch (op) {
             case STEP, INSIDE, GELU_TANH_GRAD, GELU_ERF_GRAD -> y;
@@ -68,7 +68,7 @@ public final class Pointwise {
         String name = op.name().toLowerCase();
         Ops.sameDevice(name, a, b);
         int[] shape = Shape.broadcast(a.shape(), b.shape(), name);
-        Tensor out = Tensor.zeros(a.dtype(), a.backend(), shape);
+        Tensor out = Tensor.empty(a.dtype(), a.backend(), shape);
         a.backend().binary(op, Views.broadcastView(a, shape), Views.broadcastView(b, shape), out.storage());
         if (op == BinaryOp.EQ || op == BinaryOp.GT) {
             return out;
@@ -124,7 +124,7 @@ public final class Pointwise {
         Ops.sameDevice("where", a, b);
         int[] shape = Shape.broadcast(Shape.broadcast(cond.shape(), a.shape(), "where"), b.shape(), "where");
         Tensor c = cond.dtype() == a.dtype() ? cond : cond.detach().to(a.dtype());
-        Tensor out = Tensor.zeros(a.dtype(), a.backend(), shape);
+        Tensor out = Tensor.empty(a.dtype(), a.backend(), shape);
         a.backend().where(Views.broadcastView(c, shape), Views.broadcastView(a, shape), Views.broadcastView(b, shape),
                 out.storage());
         return Graph.record("where", out, new Tensor[]{a, b}, g -> {

@@ -115,7 +115,7 @@ public final class Reductions {
             }
             int len = shape[d];
             shape[d] = 1;
-            Tensor next = Tensor.zeros(x.dtype(), x.backend(), shape);
+            Tensor next = Tensor.empty(x.dtype(), x.backend(), shape);
             x.backend().reduce(op, cur.storage(), outer, len, inner, next.storage());
             cur = next;
         }

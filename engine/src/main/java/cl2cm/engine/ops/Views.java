@@ -213,7 +213,7 @@ public final class Views {
         if (t.dtype() == dtype) {
             return t;
         }
-        Tensor out = Tensor.zeros(dtype, t.backend(), t.shape());
+        Tensor out = Tensor.empty(dtype, t.backend(), t.shape());
         t.backend().copy(t.view(), out.view());
         DType original = t.dtype();
         return Graph.record("to_" + dtype, out, new Tensor[]{t}, g -> new Tensor[]{g.to(original)});
@@ -251,7 +251,7 @@ public final class Views {
             total += ps[d];
         }
         shape[d] = total;
-        Tensor out = Tensor.zeros(first.dtype(), first.backend(), shape);
+        Tensor out = Tensor.empty(first.dtype(), first.backend(), shape);
         int[] starts = new int[parts.size()];
         int at = 0;
         for (int i = 0; i < parts.size(); i++) {
@@ -318,7 +318,7 @@ public final class Views {
         int cols = (int) (src.numel() / Math.max(1, rows));
         int[] shape = src.shape();
         shape[0] = idx.length;
-        Tensor out = Tensor.zeros(t.dtype(), t.backend(), shape);
+        Tensor out = Tensor.empty(t.dtype(), t.backend(), shape);
         try {
             t.backend().gatherRows(src.storage(), rows, cols, idx, out.storage());
         } catch (IndexOutOfBoundsException e) {

@@ -15,14 +15,18 @@ public final class GradClip {
      * norm is an error: it means the loss or a gradient already overflowed.
      */
     public static double clipGlobalNorm(Collection<Parameter> params, double maxNorm) {
-        double sq = 0;
-        for (Parameter p : params) {
-            Tensor g = p.grad();
-            if (g != null) {
-                sq += g.detach().mul(g.detach()).sum().item();
+        // Sum of squares accumulated on the device, then one transfer to the host (not one per parameter).
+        Tensor sq = null;
+        try (cl2cm.engine.autograd.GradMode.Guard guard = cl2cm.engine.autograd.GradMode.set(false)) {
+            for (Parameter p : params) {
+                Tensor g = p.grad();
+                if (g != null) {
+                    Tensor s = g.mul(g).sum();
+                    sq = sq == null ? s.to(cl2cm.engine.tensor.DType.F64) : sq.add(s.to(cl2cm.engine.tensor.DType.F64));
+                }
             }
         }
-        double norm = Math.sqrt(sq);
+        double norm = sq == null ? 0 : Math.sqrt(sq.item());
         if (!Double.isFinite(norm)) {
             throw new ArithmeticException("gradient norm is " + norm + ": a loss or gradient is NaN or infinite");
         }

@@ -59,6 +59,12 @@ public class Tensor {
         return new Tensor(backend.allocate(dtype, Shape.numel(s)), s);
     }
 
+    /** A tensor whose elements are undefined until written: for op outputs that a kernel fills completely. */
+    public static Tensor empty(DType dtype, Backend backend, int... shape) {
+        int[] s = Shape.check(shape, "empty");
+        return new Tensor(backend.allocateUninitialized(dtype, Shape.numel(s)), s);
+    }
+
     public static Tensor full(double value, int... shape) {
         return full(value, DType.F32, Devices.cpu(), shape);
     }
@@ -259,7 +265,7 @@ public class Tensor {
 
     /** A contiguous copy with no autograd history. */
     public Tensor contiguousCopy() {
-        Tensor out = zeros(dtype(), backend(), shape);
+        Tensor out = empty(dtype(), backend(), shape);
         backend().copy(view(), out.view());
         return out;
     }

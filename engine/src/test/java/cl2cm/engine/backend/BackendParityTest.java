@@ -205,8 +205,31 @@ class BackendParityTest {
         parity("cross entropy", 1e-5, t -> Losses.crossEntropy(t[0], new int[]{1, 4, -1, 0, 18, 2, 3, 3, 9, 9, 0}, -1),
                 table);
         parity("kl div", 1e-5, t -> Losses.klDiv(t[0].logSoftmax(-1), t[0].mul(2).softmax(-1)), table);
+        // The same seed gives the same mask on every backend (counter-based hash), so dropout is comparable too.
+        parity("dropout", 1e-6, t -> Nn.dropout(t[0], 0.3, true, new Rng(5)), table);
         Tensor mask = Tensor.of(new double[]{1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1}, DType.F64, 11, 1);
         parity("where", 1e-6, t -> Pointwise.where(mask.to(t[0].dtype()).to(t[0].backend()), t[0], t[0].neg()), table);
+    }
+
+    @Test
+    void dropoutMasksFollowTheHashAndTheRate() {
+        for (Target target : TARGETS) {
+            Tensor m = Tensor.zeros(target.dtype(), target.backend(), 100_001);
+            target.backend().dropoutMask(m.storage(), m.numel(), 0.25, 4.0 / 3, 1234);
+            double[] v = m.toDoubleArray();
+            int dropped = 0;
+            for (int i = 0; i < v.length; i++) {
+                boolean drop = DropoutHash.uniform(1234, i) < 0.25;
+                dropped += drop ? 1 : 0;
+                if (Math.abs(v[i] - (drop ? 0 : 4.0 / 3)) > 1e-6) {
+                    fail(target.name() + ": mask element " + i + " is " + v[i]);
+                }
+            }
+            double rate = dropped / (double) v.length;
+            if (Math.abs(rate - 0.25) > 0.005) {
+                fail(target.name() + ": dropped " + rate + " of elements, expected 0.25");
+            }
+        }
     }
 
     @Test

@@ -39,7 +39,7 @@ class CudaBackendTest {
             try (TensorScope s = TensorScope.open("step")) {
                 Tensor x = r.normal(0, 1, DType.F32, cuda, 32, 64);
                 x.matmul(w).relu().softmax(-1).sum().backward();
-                w.grad().item();
+                w.grad().sum().item();
             }
         };
         step.run();
