@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
         description = "Datasets in the NRCCR layout (generate the built-in one, import Multi30K, print statistics) and "
                 + "model import (mBERT).",
         subcommands = {DataCommand.Synth.class, DataCommand.Multi30k.class, DataCommand.Stats.class,
-                DataCommand.Mbert.class})
+                DataCommand.TuxPaint.class, DataCommand.Translate.class, DataCommand.Mbert.class})
 final class DataCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -121,6 +121,101 @@ final class DataCommand implements Runnable {
                     System.out.printf("         e.g. \"%s\"%n", caps.get(0).text());
                 }
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "tuxpaint", mixinStandardHelpOptions = true,
+            description = "Import the Tux Paint stamps (Debian tuxpaint-stamps-default: PNG pictures with English "
+                    + "descriptions and human translations) into <root>/tuxpaint: images letterboxed on white and "
+                    + "resized, captions tagged en, de, fr, ..., splits by SHA-1 of the stamp id (70/10/20).")
+    static final class TuxPaint implements Callable<Integer> {
+        @Option(names = "--stamps", description = "stamps folder (default: /usr/share/tuxpaint/stamps)")
+        Path stamps;
+
+        @Option(names = "--root", required = true, description = "dataset root folder")
+        Path root;
+
+        @Option(names = "--languages", split = ",", defaultValue = "de,fr,es,cs,ja,zh",
+                description = "target languages to keep (default: ${DEFAULT-VALUE})")
+        List<String> languages;
+
+        @Option(names = "--image-size", defaultValue = "64", description = "pixels per side (default: ${DEFAULT-VALUE})")
+        int size;
+
+        @Override
+        public Integer call() throws Exception {
+            cl2cm.data.io.TuxPaintImporter.Report[] report = new cl2cm.data.io.TuxPaintImporter.Report[1];
+            Dataset ds = cl2cm.data.io.TuxPaintImporter.read(
+                    stamps != null ? stamps : cl2cm.data.io.TuxPaintImporter.DEFAULT_STAMPS, size, languages, report);
+            NrccrLayout.write(ds, root);
+            System.out.printf("wrote %s/%s: %d stamps (%d PNGs without a description skipped)%n", root,
+                    ds.collection(), report[0].stamps(), report[0].skippedWithoutDescription());
+            ds.splits().values().forEach(s -> System.out.printf("  %s: %d images%n", s.name(), s.size()));
+            System.out.println("  captions per tag: " + report[0].captionsPerTag());
+            return 0;
+        }
+    }
+
+    @Command(name = "translate", mixinStandardHelpOptions = true,
+            description = "Machine-translate the source captions of every split into pseudo-parallel training captions "
+                    + "(tag <source>2<target>, e.g. en2es) with Apertium (en->es, en->ca, en->fr via es), caching "
+                    + "translations in TextData/.mt-cache; prints the MT quality against the human captions where "
+                    + "the dataset has them.")
+    static final class Translate implements Callable<Integer> {
+        @Option(names = "--root", required = true, description = "dataset root folder")
+        Path root;
+
+        @Option(names = "--collection", required = true, description = "e.g. tuxpaint")
+        String collection;
+
+        @Option(names = "--source", defaultValue = "en", description = "source tag (default: ${DEFAULT-VALUE})")
+        String source;
+
+        @Option(names = "--target", required = true, description = "target language: es, ca or fr")
+        String target;
+
+        @Override
+        public Integer call() throws Exception {
+            cl2cm.data.mt.Translator mt = new cl2cm.data.mt.ApertiumTranslator(source, target);
+            Dataset ds = NrccrLayout.read(root, collection, NrccrLayout.Visuals.NONE, 0);
+            Path cacheFile = root.resolve(collection).resolve("TextData").resolve(".mt-cache")
+                    .resolve(mt.name().replace(' ', '_').replace('+', '_') + ".tsv");
+            cl2cm.data.mt.TranslationCache cache = new cl2cm.data.mt.TranslationCache(cacheFile);
+            String tag = source + "2" + target;
+            for (Split split : ds.splits().values()) {
+                List<Caption> src = split.captions(source);
+                if (src.isEmpty()) {
+                    throw new IllegalArgumentException("split " + split.name() + " has no '" + source + "' captions");
+                }
+                List<String> texts = src.stream().map(Caption::text).toList();
+                List<String> out;
+                try (me.tongfei.progressbar.ProgressBar bar = new me.tongfei.progressbar.ProgressBarBuilder()
+                        .setTaskName(split.name() + " " + tag).setInitialMax(texts.size()).build()) {
+                    out = cache.translate(mt, texts, bar::stepTo);
+                }
+                StringBuilder sb = new StringBuilder();
+                List<String> mtWithHuman = new java.util.ArrayList<>();
+                List<String> human = new java.util.ArrayList<>();
+                java.util.Map<String, String> firstHuman = new java.util.HashMap<>();
+                for (Caption c : split.captions(target)) {
+                    firstHuman.putIfAbsent(c.visualId(), c.text());
+                }
+                for (int i = 0; i < src.size(); i++) {
+                    Caption c = src.get(i);
+                    sb.append(Caption.id(c.visualId(), tag, c.k())).append(' ').append(out.get(i)).append('\n');
+                    if (firstHuman.containsKey(c.visualId())) {
+                        mtWithHuman.add(out.get(i));
+                        human.add(firstHuman.get(c.visualId()));
+                    }
+                }
+                cl2cm.engine.io.AtomicFile.writeString(NrccrLayout.captionFile(root, collection, split.name(), tag),
+                        sb.toString());
+                System.out.printf("%s: %d captions -> %s%s%n", split.name(), src.size(), tag, human.isEmpty() ? ""
+                        : String.format("; unigram precision against the human %s captions %.1f%% (%d pairs)",
+                        target, 100 * cl2cm.data.mt.MtQuality.unigramPrecision(mtWithHuman, human), human.size()));
+            }
+            System.out.printf("%s; %d translations cached in %s%n", mt.name(), cache.size(), cacheFile);
             return 0;
         }
     }

@@ -22,7 +22,7 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
      * source and target languages.
      */
     public record Data(String dataset, int train, int val, int test, int imageSize, String source, String target,
-                       double noiseRate, double pairFraction) {
+                       double noiseRate, double pairFraction, String root) {
     }
 
     /** Text encoder: a BERT encoder trained from scratch over a vocabulary built from the training captions. */
@@ -48,7 +48,7 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
 
     public static Cl2cmConfig defaults() {
         return new Cl2cmConfig(
-                new Data("synthscenes", 6_000, 500, 1_000, 32, "en", "de", 0.4, 0.75),
+                new Data("synthscenes", 6_000, 500, 1_000, 32, "en", "de", 0.4, 0.75, ""),
                 new Text(128, 2, 4, 256, 24, 0.1),
                 new Vision(List.of(16, 32, 64)),
                 128,

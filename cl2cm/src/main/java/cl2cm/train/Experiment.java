@@ -3,6 +3,7 @@ package cl2cm.train;
 import cl2cm.config.Cl2cmConfig;
 import cl2cm.data.Dataset;
 import cl2cm.data.Split;
+import cl2cm.data.io.NrccrLayout;
 import cl2cm.data.synth.SyntheticScenes;
 import cl2cm.data.text.Vocab;
 import cl2cm.data.text.WordPieceTokenizer;
@@ -19,6 +20,7 @@ import cl2cm.model.TextEncoder;
 import cl2cm.model.TokenBatch;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,20 +59,42 @@ public final class Experiment {
     /** Generates the built-in dataset and builds the vocabulary from the training captions (source + translations). */
     public static Experiment prepare(Cl2cmConfig cfg, Backend be, PrintStream log) {
         Cl2cmConfig.Data d = cfg.data();
-        if (!d.dataset().equals("synthscenes")) {
-            throw new IllegalArgumentException("data.dataset '" + d.dataset() + "' is not supported yet (synthscenes)");
-        }
         long t0 = System.nanoTime();
-        Dataset ds = SyntheticScenes.generate(new SyntheticScenes.Config(d.train(), d.val(), d.test(), d.imageSize(),
-                List.of(d.target()), d.noiseRate(), d.pairFraction(), cfg.seed()));
+        Dataset ds;
+        if (d.root().isEmpty()) {
+            if (!d.dataset().equals("synthscenes")) {
+                throw new IllegalArgumentException("data.dataset '" + d.dataset() + "' needs data.root, the folder it "
+                        + "was imported into (e.g. bin/cl2cm data tuxpaint --root DIR)");
+            }
+            ds = SyntheticScenes.generate(new SyntheticScenes.Config(d.train(), d.val(), d.test(), d.imageSize(),
+                    List.of(d.target()), d.noiseRate(), d.pairFraction(), cfg.seed()));
+        } else {
+            try {
+                ds = NrccrLayout.read(Path.of(d.root()), d.dataset(), NrccrLayout.Visuals.IMAGES, d.imageSize());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            String mt = d.source() + "2" + d.target();
+            for (String split : List.of("train", "val", "test")) {
+                Split s = ds.split(split);
+                for (String tag : split.equals("test") ? List.of(d.source(), mt, d.target()) : List.of(d.source(), mt)) {
+                    if (s.captions(tag).isEmpty()) {
+                        throw new IllegalArgumentException(d.root() + "/" + d.dataset() + ": split " + split
+                                + " has no '" + tag + "' captions" + (tag.equals(mt) ? " (make them with bin/cl2cm data "
+                                + "translate --target " + d.target() + ")" : ""));
+                    }
+                }
+            }
+        }
         Split tr = ds.split("train");
         List<String> texts = new ArrayList<>();
         tr.captions(d.source()).forEach(c -> texts.add(c.text()));
         tr.captions(d.source() + "2" + d.target()).forEach(c -> texts.add(c.text()));
         Vocab vocab = TextData.buildVocab(texts);
-        log.printf("data: %s, %d/%d/%d images of %dx%d, %s -> %s with MT noise %.2f, vocabulary %d (%.1f s)%n",
-                ds.collection(), d.train(), d.val(), d.test(), d.imageSize(), d.imageSize(), d.source(), d.target(),
-                d.noiseRate(), vocab.size(), (System.nanoTime() - t0) / 1e9);
+        log.printf("data: %s, %d/%d/%d images of %dx%d, %s -> %s%s, vocabulary %d (%.1f s)%n",
+                ds.collection(), tr.size(), ds.split("val").size(), ds.split("test").size(), d.imageSize(),
+                d.imageSize(), d.source(), d.target(), d.root().isEmpty() ? String.format(" with MT noise %.2f",
+                        d.noiseRate()) : " (" + d.root() + ")", vocab.size(), (System.nanoTime() - t0) / 1e9);
         return new Experiment(cfg, be, log, ds, vocab);
     }
 

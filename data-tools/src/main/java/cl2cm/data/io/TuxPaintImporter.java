@@ -1,0 +1,162 @@
+package cl2cm.data.io;
+
+import cl2cm.data.Caption;
+import cl2cm.data.Dataset;
+import cl2cm.data.ImageSet;
+import cl2cm.data.Split;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Imports the Tux Paint stamps (Debian {@code tuxpaint-stamps-default}, installed under
+ * {@code /usr/share/tuxpaint/stamps}): every PNG with a description file beside it ({@code name.txt}: the English
+ * caption on the first line, then human translations as {@code de.utf8=...}, {@code zh_CN.utf8=...}).
+ *
+ * <p>Images are letterboxed onto a white square (transparent parts become white) and resized. Visual ids are the
+ * path below the stamps folder with '/' replaced by '_' ({@code animals_birds_cardinal}). Captions are tagged
+ * {@code en} (source) and by language ({@code de}, {@code fr}, {@code cs}, {@code es}, {@code ja}, {@code zh} for
+ * zh_CN); a stamp without a translation simply lacks that caption.
+ *
+ * <p>Splits are deterministic and disjoint: the first byte of SHA-1(visual id) modulo 10 puts a stamp in train (0-6),
+ * val (7) or test (8-9).
+ */
+public final class TuxPaintImporter {
+    public static final String COLLECTION = "tuxpaint";
+    public static final Path DEFAULT_STAMPS = Path.of("/usr/share/tuxpaint/stamps");
+    private static final Map<String, String> LOCALES = Map.of("zh_CN", "zh", "pt_BR", "pt-BR");
+
+    /** What an import found. */
+    public record Report(int stamps, int skippedWithoutDescription, Map<String, Integer> captionsPerTag) {
+    }
+
+    private TuxPaintImporter() {
+    }
+
+    /** Reads the stamps; {@code languages} lists the target tags to keep (e.g. de, fr, es, cs, ja, zh). */
+    public static Dataset read(Path stamps, int imageSize, List<String> languages, Report[] report) throws IOException {
+        if (!Files.isDirectory(stamps)) {
+            throw new IOException(stamps + " not found: install the stamps (sudo apt-get install "
+                    + "tuxpaint-stamps-default) or pass the folder of an extracted .deb (usr/share/tuxpaint/stamps)");
+        }
+        List<Path> pngs;
+        try (Stream<Path> s = Files.walk(stamps)) {
+            pngs = s.filter(p -> p.getFileName().toString().endsWith(".png")).sorted().toList();
+        }
+        Map<String, List<String>> ids = new LinkedHashMap<>();
+        Map<String, List<byte[]>> pixels = new LinkedHashMap<>();
+        Map<String, List<Caption>> captions = new LinkedHashMap<>();
+        for (String split : List.of("train", "val", "test")) {
+            ids.put(split, new ArrayList<>());
+            pixels.put(split, new ArrayList<>());
+            captions.put(split, new ArrayList<>());
+        }
+        Map<String, Integer> perTag = new TreeMap<>();
+        int skipped = 0;
+        for (Path png : pngs) {
+            String base = png.getFileName().toString();
+            base = base.substring(0, base.length() - 4);
+            Path txt = png.resolveSibling(base + ".txt");
+            if (!Files.isRegularFile(txt)) {
+                skipped++;
+                continue;
+            }
+            String rel = stamps.relativize(png).toString();
+            String id = rel.substring(0, rel.length() - 4).replace('/', '_').replaceAll("[\\s#]+", "_");
+            Map<String, String> text = parseDescription(txt);
+            String split = splitOf(id);
+            ids.get(split).add(id);
+            pixels.get(split).add(ImageSet.toChw(letterbox(read(png)), imageSize, imageSize, Color.WHITE));
+            for (Map.Entry<String, String> e : text.entrySet()) {
+                if (e.getKey().equals("en") || languages.contains(e.getKey())) {
+                    captions.get(split).add(new Caption(id, e.getKey(), 0, e.getValue()));
+                    perTag.merge(e.getKey(), 1, Integer::sum);
+                }
+            }
+        }
+        if (ids.values().stream().allMatch(List::isEmpty)) {
+            throw new IOException(stamps + ": no PNG stamp with a .txt description found");
+        }
+        Map<String, Split> splits = new LinkedHashMap<>();
+        for (String split : ids.keySet()) {
+            ImageSet images = new ImageSet(imageSize, imageSize, pixels.get(split).toArray(new byte[0][]));
+            splits.put(split, new Split(split, ids.get(split), images, null, captions.get(split)));
+        }
+        if (report != null) {
+            report[0] = new Report(pngs.size() - skipped, skipped, perTag);
+        }
+        return new Dataset(COLLECTION, splits);
+    }
+
+    /** English first line, then {@code <locale>.utf8=<text>} lines; returns tag -> caption. */
+    static Map<String, String> parseDescription(Path txt) throws IOException {
+        List<String> lines = Multi30kImporter.lines(txt);
+        if (lines.isEmpty() || lines.get(0).isBlank()) {
+            throw new IOException(txt + ":1: expected the English description on the first line");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("en", clean(lines.get(0)));
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int eq = line.indexOf(".utf8=");
+            if (eq <= 0) {
+                continue; // blank lines and comments
+            }
+            String locale = line.substring(0, eq);
+            String tag = LOCALES.getOrDefault(locale, locale);
+            String t = clean(line.substring(eq + ".utf8=".length()));
+            if (!t.isEmpty() && !tag.contains("@") && !tag.contains("_")) {
+                out.put(tag, t);
+            }
+        }
+        return out;
+    }
+
+    private static String clean(String s) {
+        return s.replaceAll("\\s+", " ").strip();
+    }
+
+    static String splitOf(String id) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-1").digest(id.getBytes(StandardCharsets.UTF_8));
+            int bucket = (h[0] & 0xFF) % 10;
+            return bucket < 7 ? "train" : bucket == 7 ? "val" : "test";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static BufferedImage read(Path png) throws IOException {
+        BufferedImage img = ImageIO.read(png.toFile());
+        if (img == null) {
+            throw new IOException(png + ": not a readable PNG");
+        }
+        return img;
+    }
+
+    /** Centres the picture on a white square (transparent pixels become white). */
+    static BufferedImage letterbox(BufferedImage img) {
+        int side = Math.max(img.getWidth(), img.getHeight());
+        BufferedImage sq = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = sq.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, side, side);
+        g.drawImage(img, (side - img.getWidth()) / 2, (side - img.getHeight()) / 2, null);
+        g.dispose();
+        return sq;
+    }
+}
