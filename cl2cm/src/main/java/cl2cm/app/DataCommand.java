@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
         description = "Datasets in the NRCCR layout (generate the built-in one, import Multi30K, print statistics) and "
                 + "model import (mBERT).",
         subcommands = {DataCommand.Synth.class, DataCommand.Multi30k.class, DataCommand.Stats.class,
-                DataCommand.TuxPaint.class, DataCommand.Translate.class, DataCommand.Mbert.class})
+                DataCommand.TuxPaint.class, DataCommand.Emoji.class, DataCommand.Translate.class,
+                DataCommand.Mbert.class})
 final class DataCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -151,6 +152,40 @@ final class DataCommand implements Runnable {
             NrccrLayout.write(ds, root);
             System.out.printf("wrote %s/%s: %d stamps (%d PNGs without a description skipped)%n", root,
                     ds.collection(), report[0].stamps(), report[0].skippedWithoutDescription());
+            ds.splits().values().forEach(s -> System.out.printf("  %s: %d images%n", s.name(), s.size()));
+            System.out.println("  captions per tag: " + report[0].captionsPerTag());
+            return 0;
+        }
+    }
+
+    @Command(name = "emoji", mixinStandardHelpOptions = true,
+            description = "Import emoji pictures with their human CLDR names into <root>/emoji, from the npm tarballs "
+                    + "of emoji-datasource-google@16.0.0 and cldr-annotations-full@48.2.0 (fetch both with: npm pack "
+                    + "emoji-datasource-google@16.0.0 cldr-annotations-full@48.2.0).")
+    static final class Emoji implements Callable<Integer> {
+        @Option(names = "--images", required = true, description = "emoji-datasource-google-16.0.0.tgz")
+        Path images;
+
+        @Option(names = "--names", required = true, description = "cldr-annotations-full-48.2.0.tgz")
+        Path names;
+
+        @Option(names = "--root", required = true, description = "dataset root folder")
+        Path root;
+
+        @Option(names = "--languages", split = ",", defaultValue = "de,fr,es,cs,ja,zh",
+                description = "target languages to keep (default: ${DEFAULT-VALUE})")
+        List<String> languages;
+
+        @Option(names = "--image-size", defaultValue = "64", description = "pixels per side (default: ${DEFAULT-VALUE})")
+        int size;
+
+        @Override
+        public Integer call() throws Exception {
+            cl2cm.data.io.EmojiImporter.Report[] report = new cl2cm.data.io.EmojiImporter.Report[1];
+            Dataset ds = cl2cm.data.io.EmojiImporter.read(images, names, size, languages, report);
+            NrccrLayout.write(ds, root);
+            System.out.printf("wrote %s/%s: %d emoji (%d without an English CLDR name skipped)%n", root,
+                    ds.collection(), report[0].emoji(), report[0].withoutEnglishName());
             ds.splits().values().forEach(s -> System.out.printf("  %s: %d images%n", s.name(), s.size()));
             System.out.println("  captions per tag: " + report[0].captionsPerTag());
             return 0;

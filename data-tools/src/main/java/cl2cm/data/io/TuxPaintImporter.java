@@ -10,11 +10,8 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +29,7 @@ import java.util.stream.Stream;
  * {@code en} (source) and by language ({@code de}, {@code fr}, {@code cs}, {@code es}, {@code ja}, {@code zh} for
  * zh_CN); a stamp without a translation simply lacks that caption.
  *
- * <p>Splits are deterministic and disjoint: the first byte of SHA-1(visual id) modulo 10 puts a stamp in train (0-6),
- * val (7) or test (8-9).
+ * <p>Splits: {@link HashSplits} (70/10/20 by SHA-1 of the visual id).
  */
 public final class TuxPaintImporter {
     public static final String COLLECTION = "tuxpaint";
@@ -78,7 +74,7 @@ public final class TuxPaintImporter {
             String rel = stamps.relativize(png).toString();
             String id = rel.substring(0, rel.length() - 4).replace('/', '_').replaceAll("[\\s#]+", "_");
             Map<String, String> text = parseDescription(txt);
-            String split = splitOf(id);
+            String split = HashSplits.of(id);
             ids.get(split).add(id);
             pixels.get(split).add(ImageSet.toChw(letterbox(read(png)), imageSize, imageSize, Color.WHITE));
             for (Map.Entry<String, String> e : text.entrySet()) {
@@ -128,16 +124,6 @@ public final class TuxPaintImporter {
 
     private static String clean(String s) {
         return s.replaceAll("\\s+", " ").strip();
-    }
-
-    static String splitOf(String id) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-1").digest(id.getBytes(StandardCharsets.UTF_8));
-            int bucket = (h[0] & 0xFF) % 10;
-            return bucket < 7 ? "train" : bucket == 7 ? "val" : "test";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static BufferedImage read(Path png) throws IOException {

@@ -49,7 +49,7 @@ class TuxPaintImporterTest {
         assertEquals(2, report[0].stamps());
         assertEquals(1, report[0].skippedWithoutDescription());
         assertEquals(Map.of("de", 1, "en", 2, "es", 1, "fr", 1, "zh", 1), report[0].captionsPerTag());
-        String split = TuxPaintImporter.splitOf("animals_birds_cardinal");
+        String split = HashSplits.of("animals_birds_cardinal");
         Caption zh = ds.split(split).captions("zh").get(0);
         assertEquals("animals_birds_cardinal", zh.visualId());
         assertEquals("红衣主教鸟。", zh.text());
@@ -67,8 +67,8 @@ class TuxPaintImporterTest {
     void splitsAreDeterministicAndRoughly70_10_20() {
         int[] counts = new int[3];
         for (int i = 0; i < 2000; i++) {
-            String s = TuxPaintImporter.splitOf("stamp_" + i);
-            assertEquals(s, TuxPaintImporter.splitOf("stamp_" + i));
+            String s = HashSplits.of("stamp_" + i);
+            assertEquals(s, HashSplits.of("stamp_" + i));
             counts[s.equals("train") ? 0 : s.equals("val") ? 1 : 2]++;
         }
         assertTrue(Math.abs(counts[0] - 1400) < 100 && Math.abs(counts[1] - 200) < 60, java.util.Arrays.toString(counts));
