@@ -207,15 +207,28 @@ final class DataCommand implements Runnable {
         @Option(names = "--source", defaultValue = "en", description = "source tag (default: ${DEFAULT-VALUE})")
         String source;
 
-        @Option(names = "--target", required = true, description = "target language: es, ca or fr")
+        @Option(names = "--target", required = true, description = "target language: es, ca or fr with Apertium; "
+                + "de, cs or ja with FreeDict")
         String target;
+
+        @Option(names = "--translator", defaultValue = "apertium", description = "apertium, or freedict (a crude "
+                + "word-by-word dictionary fallback) (default: ${DEFAULT-VALUE})")
+        String translator;
+
+        @Option(names = "--dict-dir", defaultValue = "/usr/share/dictd", description = "FreeDict dictionaries "
+                + "(default: ${DEFAULT-VALUE})")
+        Path dictDir;
 
         @Override
         public Integer call() throws Exception {
-            cl2cm.data.mt.Translator mt = new cl2cm.data.mt.ApertiumTranslator(source, target);
+            cl2cm.data.mt.Translator mt = switch (translator) {
+                case "apertium" -> new cl2cm.data.mt.ApertiumTranslator(source, target);
+                case "freedict" -> new cl2cm.data.mt.FreedictTranslator(source, target, dictDir);
+                default -> throw new IllegalArgumentException("--translator must be apertium or freedict");
+            };
             Dataset ds = NrccrLayout.read(root, collection, NrccrLayout.Visuals.NONE, 0);
             Path cacheFile = root.resolve(collection).resolve("TextData").resolve(".mt-cache")
-                    .resolve(mt.name().replace(' ', '_').replace('+', '_') + ".tsv");
+                    .resolve(mt.name().replaceAll("[^A-Za-z0-9-]+", "_") + ".tsv");
             cl2cm.data.mt.TranslationCache cache = new cl2cm.data.mt.TranslationCache(cacheFile);
             String tag = source + "2" + target;
             for (Split split : ds.splits().values()) {

@@ -29,7 +29,8 @@ public final class ApertiumTranslator implements Translator {
     public ApertiumTranslator(String source, String target) throws IOException {
         if (!source.equals("en") || !CHAINS.containsKey(target)) {
             throw new IOException("Apertium translates en to " + CHAINS.keySet() + " here, not " + source + " to "
-                    + target + "; no MT system for de, cs, ja or zh exists here");
+                    + target + "; no MT system for de, cs, ja or zh exists here (--translator freedict is a crude "
+                    + "word-by-word fallback for de, cs and ja)");
         }
         this.target = target;
         this.modes = CHAINS.get(target);

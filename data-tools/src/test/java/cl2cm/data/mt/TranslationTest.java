@@ -66,6 +66,40 @@ class TranslationTest {
         assertTrue(e.getMessage().contains("no MT system for de"), e.getMessage());
     }
 
+    /** A two-word dictd dictionary: "dog" has a technical sense listed first, which must not win. */
+    @Test
+    void freedictTranslatesWordByWord() throws IOException {
+        String[] entries = {"dog /d/\nBandhaken <masc> [techn.]\n", "dog /d/\nHund <masc>, Rüde <masc>\n",
+                "red /r/\nrot\n"};
+        StringBuilder index = new StringBuilder();
+        java.io.ByteArrayOutputStream dict = new java.io.ByteArrayOutputStream();
+        String[] heads = {"dog", "dog", "red"};
+        for (int i = 0; i < entries.length; i++) {
+            byte[] b = entries[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            index.append(heads[i]).append('\t').append(b64(dict.size())).append('\t').append(b64(b.length)).append('\n');
+            dict.writeBytes(b);
+        }
+        Files.writeString(dir.resolve("freedict-eng-deu.index"), index.toString());
+        try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("freedict-eng-deu.dict.dz")))) {
+            gz.write(dict.toByteArray());
+        }
+        FreedictTranslator t = new FreedictTranslator("en", "de", dir);
+        assertEquals(List.of("ein rot Hund."), t.translate(List.of("ein red dog.")));
+        assertTrue(t.name().contains("word by word"));
+        IOException missing = assertThrows(IOException.class, () -> new FreedictTranslator("en", "cs", dir));
+        assertTrue(missing.getMessage().contains("apt-get install dict-freedict-eng-ces"), missing.getMessage());
+    }
+
+    private static String b64(long v) {
+        String digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        StringBuilder sb = new StringBuilder();
+        do {
+            sb.insert(0, digits.charAt((int) (v % 64)));
+            v /= 64;
+        } while (v > 0);
+        return sb.toString();
+    }
+
     @Test
     void apertiumTranslatesWhenInstalled() throws IOException {
         boolean installed;
