@@ -101,9 +101,21 @@ final class DataCommand implements Runnable {
         @Option(names = "--collection", required = true, description = "e.g. synthscenes or multi30k")
         String collection;
 
+        @Option(names = "--sheet", description = "also write a contact sheet PNG: sample test images with their "
+                + "captions in every language")
+        Path sheet;
+
+        @Option(names = "--samples", defaultValue = "12", description = "images on the contact sheet "
+                + "(default: ${DEFAULT-VALUE})")
+        int samples;
+
         @Override
         public Integer call() throws Exception {
-            Dataset ds = NrccrLayout.read(root, collection, NrccrLayout.Visuals.NONE, 0);
+            Dataset ds = NrccrLayout.read(root, collection, sheet == null ? NrccrLayout.Visuals.NONE
+                    : NrccrLayout.Visuals.IMAGES, 96);
+            if (sheet != null) {
+                writeSheet(ds);
+            }
             for (Split s : ds.splits().values()) {
                 System.out.printf("%s: %d items%n", s.name(), s.size());
                 for (String tag : s.tags()) {
@@ -123,6 +135,29 @@ final class DataCommand implements Runnable {
                 }
             }
             return 0;
+        }
+
+        /** Evenly spaced test items, each with its first caption of every tag. */
+        private void writeSheet(Dataset ds) throws java.io.IOException {
+            Split s = ds.split(ds.splits().containsKey("test") ? "test" : ds.splits().keySet().iterator().next());
+            if (s.images() == null) {
+                throw new IllegalArgumentException(collection + " has no images for a contact sheet");
+            }
+            List<cl2cm.data.ContactSheet.Cell> cells = new java.util.ArrayList<>();
+            int n = Math.min(samples, s.size());
+            for (int j = 0; j < n; j++) {
+                int i = (int) ((long) j * s.size() / n);
+                String id = s.ids().get(i);
+                List<String> lines = new java.util.ArrayList<>();
+                for (String tag : new java.util.TreeSet<>(s.tags())) {
+                    s.captions(tag).stream().filter(c -> c.visualId().equals(id)).findFirst()
+                            .ifPresent(c -> lines.add(tag + ": " + c.text()));
+                }
+                cells.add(new cl2cm.data.ContactSheet.Cell(s.images().picture(i), lines));
+            }
+            cl2cm.data.ContactSheet.write(sheet, collection + " " + s.name() + ": " + n + " of " + s.size()
+                    + " items", cells, 4, 160);
+            System.out.println("contact sheet: " + sheet);
         }
     }
 

@@ -62,20 +62,11 @@ final class SearchCommand implements Callable<Integer> {
     }
 
     private static void writeSheet(Path out, Split s, Integer[] order, int k, String query) throws Exception {
-        int cell = 128;
-        BufferedImage img = new BufferedImage(cell * k, cell + 24, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        java.util.List<cl2cm.data.ContactSheet.Cell> cells = new java.util.ArrayList<>();
         for (int r = 0; r < k; r++) {
-            g.drawImage(s.images().picture(order[r]), r * cell, 24, cell, cell, null);
+            cells.add(new cl2cm.data.ContactSheet.Cell(s.images().picture(order[r]),
+                    java.util.List.of((r + 1) + ". " + s.ids().get(order[r]))));
         }
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-        g.drawString(query, 4, 17);
-        g.dispose();
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", png);
-        AtomicFile.write(out, o -> png.writeTo(o));
+        cl2cm.data.ContactSheet.write(out, query, cells, k, 128);
     }
 }
