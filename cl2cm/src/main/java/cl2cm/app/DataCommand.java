@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
                 + "model import (mBERT).",
         subcommands = {DataCommand.Synth.class, DataCommand.Multi30k.class, DataCommand.Stats.class,
                 DataCommand.TuxPaint.class, DataCommand.Emoji.class, DataCommand.Translate.class,
-                DataCommand.Mbert.class})
+                DataCommand.Features.class, DataCommand.Mbert.class})
 final class DataCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -299,6 +299,47 @@ final class DataCommand implements Runnable {
                         target, 100 * cl2cm.data.mt.MtQuality.unigramPrecision(mtWithHuman, human), human.size()));
             }
             System.out.printf("%s; %d translations cached in %s%n", mt.name(), cache.size(), cacheFile);
+            return 0;
+        }
+    }
+
+    @Command(name = "features", mixinStandardHelpOptions = true,
+            description = "Encode every image of a dataset once with the vision encoder of a trained run and write the "
+                    + "vectors as BigFile folders (shape.txt, id.txt, feature.bin), one per split, under "
+                    + "<root>/<collection>/FeatureData/ (or --out).")
+    static final class Features implements Callable<Integer> {
+        @Option(names = "--root", required = true, description = "dataset root folder")
+        Path root;
+
+        @Option(names = "--collection", required = true, description = "e.g. tuxpaint")
+        String collection;
+
+        @Option(names = "--run", required = true, description = "run folder of demo or train")
+        Path run;
+
+        @Option(names = "--model", defaultValue = "cl2cm", description = "cl2cm or baseline (default: ${DEFAULT-VALUE})")
+        String model;
+
+        @Option(names = "--out", description = "folder for the BigFiles (default: <root>/<collection>/FeatureData)")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            RunFolder rf = RunFolder.open(run, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            cl2cm.model.Networks.CrossModal cmn = rf.crossModal(model);
+            Dataset ds = NrccrLayout.read(root, collection, NrccrLayout.Visuals.IMAGES,
+                    rf.config.data().imageSize());
+            Path dir = out != null ? out : root.resolve(collection).resolve("FeatureData");
+            for (Split s : ds.splits().values()) {
+                float[] v = rf.experiment.encodeImages(cmn, s).toFloatArray();
+                int d = v.length / Math.max(1, s.size());
+                float[][] rows = new float[s.size()][];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = java.util.Arrays.copyOfRange(v, i * d, (i + 1) * d);
+                }
+                NrccrLayout.writeBigFile(dir.resolve(s.name()), s.ids(), rows);
+                System.out.printf("%s: %d x %d -> %s%n", s.name(), s.size(), d, dir.resolve(s.name()));
+            }
             return 0;
         }
     }

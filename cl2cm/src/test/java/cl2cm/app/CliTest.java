@@ -66,14 +66,32 @@ class CliTest {
         Path emb = dir.resolve("emb.safetensors");
         run("export", "--run", out.toString(), "--out", emb.toString());
         assertTrue(Files.exists(emb));
+
+        // Features of a dataset on disk through the run's vision encoder, as BigFiles per split.
+        Path data = dir.resolve("data-for-features");
+        run("data", "synth", "--root", data.toString(), "--train", "5", "--val", "3", "--test", "4");
+        String feats = run("data", "features", "--root", data.toString(), "--collection", "synthscenes", "--run",
+                out.toString());
+        assertTrue(feats.contains("test: 4 x "), feats);
+        java.util.List<String> ids = cl2cm.data.io.NrccrLayout.read(data, "synthscenes",
+                cl2cm.data.io.NrccrLayout.Visuals.NONE, 0).split("test").ids();
+        float[][] rows = cl2cm.data.io.NrccrLayout.readBigFile(data.resolve("synthscenes/FeatureData/test"), ids);
+        double norm = 0;
+        for (float f : rows[0]) {
+            norm += f * f;
+        }
+        assertEquals(1.0, norm, 1e-4, "joint-space embeddings are unit vectors");
     }
 
     @Test
     void dataSynthWritesADatasetThatStatsReads() {
         Path root = dir.resolve("data");
         run("data", "synth", "--root", root.toString(), "--train", "8", "--val", "4", "--test", "4");
-        String stats = run("data", "stats", "--root", root.toString(), "--collection", "synthscenes");
+        Path sheet = dir.resolve("sheet.png");
+        String stats = run("data", "stats", "--root", root.toString(), "--collection", "synthscenes", "--sheet",
+                sheet.toString());
         assertTrue(stats.contains("train: 8 items") && stats.contains("en2de") && stats.contains("test: 4 items"), stats);
+        assertTrue(stats.contains("contact sheet") && Files.exists(sheet), stats);
     }
 
     @Test
