@@ -2,6 +2,7 @@ package cl2cm.engine.ops;
 
 import cl2cm.engine.autograd.Graph;
 import cl2cm.engine.backend.MatOperand;
+import cl2cm.engine.backend.View;
 import cl2cm.engine.tensor.Shape;
 import cl2cm.engine.tensor.Tensor;
 
@@ -47,6 +48,29 @@ public final class Linalg {
     private static MatOperand operand(Tensor t, long batchStride) {
         int[] st = t.strides();
         return new MatOperand(t.storage(), t.offset(), batchStride, st[st.length - 2], st[st.length - 1]);
+    }
+
+    /**
+     * bias + a b for a [m, k], b [k, n] and bias [n] added to every row, as one GEMM with beta = 1 onto the
+     * broadcast bias (no separate add, and no [m, n] temporary).
+     */
+    public static Tensor addmm(Tensor bias, Tensor a, Tensor b) {
+        Ops.sameDevice("addmm", bias, a, b);
+        if (a.rank() != 2 || b.rank() != 2 || bias.rank() != 1 || a.size(1) != b.size(0) || bias.size(0) != b.size(1)) {
+            throw new IllegalArgumentException("addmm: expected bias [n], a [m, k], b [k, n], got "
+                    + Shape.str(bias.shape()) + ", " + Shape.str(a.shape()) + ", " + Shape.str(b.shape()));
+        }
+        int m = a.size(0);
+        int k = a.size(1);
+        int n = b.size(1);
+        Tensor out = Tensor.empty(a.dtype(), a.backend(), m, n);
+        a.backend().copy(new View(bias.storage(), new int[]{m, n}, new int[]{0, bias.strides()[0]}, bias.offset()),
+                out.view());
+        a.backend().gemm(1, m, n, k, 1.0, operand(a, 0), operand(b, 0), 1.0, out.storage(), 0);
+        return Graph.record("addmm", out, new Tensor[]{bias, a, b}, g -> new Tensor[]{
+                bias.requiresGrad() ? g.sum(0, false) : null,
+                a.requiresGrad() ? g.matmul(b.mT()) : null,
+                b.requiresGrad() ? a.mT().matmul(g) : null});
     }
 
     private static Tensor matmul2d(Tensor a, Tensor b) {

@@ -184,8 +184,15 @@ public final class Nn {
 
     /** x [..., in] times weight [out, in] transposed, plus bias [out] (PyTorch's Linear layout). */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        Tensor y = x.matmul(weight.mT());
-        return bias == null ? y : y.add(bias);
+        if (bias == null || x.rank() < 2) {
+            Tensor y = x.matmul(weight.mT());
+            return bias == null ? y : y.add(bias);
+        }
+        // [..., in] -> [rows, in], one GEMM onto the broadcast bias, -> [..., out]
+        int[] outShape = x.shape();
+        outShape[outShape.length - 1] = weight.size(0);
+        Tensor rows = x.reshape(-1, x.size(-1));
+        return Linalg.addmm(bias, rows, weight.mT()).reshape(outShape);
     }
 
     // ---- convolution and pooling -------------------------------------------------------------------------------

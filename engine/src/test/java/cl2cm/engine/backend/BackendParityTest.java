@@ -162,6 +162,8 @@ class BackendParityTest {
         }
         parity("batched gemm 64 x 32x32x64", 1e-4, t -> t[0].matmul(t[1].mT()),
                 in(uniform(r, 4, 16, 32, 64), 4, 16, 32, 64), in(uniform(r, 4, 16, 32, 64), 4, 16, 32, 64));
+        parity("linear (addmm onto the bias)", 1e-4, t -> Nn.linear(t[0], t[1], t[2]),
+                in(uniform(r, 3, 50, 40), 3, 50, 40), in(uniform(r, 23, 40), 23, 40), in(uniform(r, 23), 23));
         parity("3d @ 2d", 1e-4, t -> t[0].matmul(t[1]),
                 in(uniform(r, 3, 50, 40), 3, 50, 40), in(uniform(r, 40, 23), 40, 23));
     }

@@ -169,6 +169,8 @@ class GradCheckTest {
         GradCheck.check("dropout", t -> Nn.dropout(t[0], 0.3, true, new Rng(99)), in(uniform(r, 4, 9), 4, 9));
         GradCheck.check("linear", t -> Nn.linear(t[0], t[1], t[2]),
                 in(uniform(r, 2, 3, 5), 2, 3, 5), in(uniform(r, 4, 5), 4, 5), in(uniform(r, 4), 4));
+        GradCheck.check("addmm, transposed input", t -> Linalg.addmm(t[0], t[1].mT(), t[2]),
+                in(uniform(r, 3), 3), in(uniform(r, 5, 4), 5, 4), in(uniform(r, 5, 3), 5, 3));
         GradCheck.check("l2 normalize", t -> Nn.l2Normalize(t[0], -1, 1e-12), in(uniform(r, 3, 7), 3, 7));
     }
 
