@@ -200,6 +200,41 @@ __device__ void reduce(int op, const T* x, int outer, int len, int inner, T* out
     }
 }
 
+// Column reduction for long columns: x [outer, len, inner] -> out [outer, inner] with blocks of 1024 threads, each
+// owning 32 adjacent columns of one outer slice; thread (x, y) = (tid % 32, tid / 32) sums rows y, y+32, ... of column
+// x (coalesced 128-byte loads per warp), then the 32 partial sums of each column are combined in shared memory.
+// Launch: outer * ceil(inner / 32) blocks of 1024 threads.
+template <typename T>
+__device__ void reduce_columns(int op, const T* x, int outer, int len, int inner, T* out) {
+    __shared__ T part[32][33];
+    bool max = op == 1;
+    int tiles = (inner + 31) / 32;
+    int lane = threadIdx.x & 31, row = threadIdx.x >> 5;
+    for (long long b = blockIdx.x; b < (long long) outer * tiles; b += gridDim.x) {
+        long long o = b / tiles;
+        int k = (int) (b % tiles) * 32 + lane;
+        T acc = max ? (T) -INFINITY : (T) 0;
+        if (k < inner) {
+            const T* p = x + o * len * inner + k;
+            for (int j = row; j < len; j += 32) {
+                T v = p[(long long) j * inner];
+                acc = max ? ((v != v || v > acc) ? v : acc) : acc + v;
+            }
+        }
+        part[row][lane] = acc;
+        __syncthreads();
+        if (row == 0) {
+            T r = part[0][lane];
+            for (int i = 1; i < 32; i++) {
+                T v = part[i][lane];
+                r = max ? ((v != v || v > r) ? v : r) : r + v;
+            }
+            if (k < inner) out[o * inner + k] = r;
+        }
+        __syncthreads();
+    }
+}
+
 // ---- row kernels: one block per row --------------------------------------------------------------------------------
 
 // Softmax or log-softmax of each row of [rows, cols].
@@ -517,6 +552,8 @@ extern "C" __global__ void axpby_##S(T* d, T al, const T* s, T be, long long n) 
 extern "C" __global__ void fill_##S(T* d, View v, T value, long long n) { fill<T>(d, v, value, n); }                   \
 extern "C" __global__ void reduce_##S(int op, const T* x, int outer, int len, int inner, T* out) {                   \
     reduce<T>(op, x, outer, len, inner, out); }                                                                        \
+extern "C" __global__ void reduce_columns_##S(int op, const T* x, int outer, int len, int inner, T* out) {          \
+    reduce_columns<T>(op, x, outer, len, inner, out); }                                                                \
 extern "C" __global__ void softmax_##S(const T* x, T* y, int rows, int cols, int log) { softmax<T>(x, y, rows, cols, log); } \
 extern "C" __global__ void softmax_backward_##S(const T* y, const T* gy, T* gx, int rows, int cols, int log) {       \
     softmax_backward<T>(y, gy, gx, rows, cols, log); }                                                                 \

@@ -408,6 +408,11 @@ public final class CudaBackend implements Backend {
         Object[] args = {op == ReduceOp.SUM ? 0 : 1, ptr(x), outer, len, inner, ptr(out)};
         if (inner == 1) {
             launchRows(k, outer, len, args);
+        } else if (len >= 64) {
+            // Long columns: 1024-thread blocks over 32-column tiles, so a [8192, 3072] bias gradient is not left to
+            // 3072 threads looping 8192 times each.
+            long blocks = (long) outer * ((inner + 31) / 32);
+            launchGrid("reduce_columns_" + suffix(t), (int) Math.min(MAX_BLOCKS, blocks), 1024, args);
         } else {
             launch(k, outputs, args);
         }

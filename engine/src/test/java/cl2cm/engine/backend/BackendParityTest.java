@@ -186,6 +186,16 @@ class BackendParityTest {
     }
 
     @Test
+    void longColumnReductions() {
+        Rng r = new Rng(12);
+        // len >= 64 takes the tiled column kernel on CUDA; inner 70 and 45 leave partial 32-column tiles.
+        parity("sum of long columns", 1e-5, t -> t[0].sum(0, false), in(uniform(r, 300, 70), 300, 70));
+        parity("max of long columns", 1e-6, t -> t[0].max(0, false), in(distinct(r, 300, 70), 300, 70));
+        parity("sum over the middle of [3, 100, 45]", 1e-5, t -> t[0].sum(1, false),
+                in(uniform(r, 3, 100, 45), 3, 100, 45));
+    }
+
+    @Test
     void convolutionAndPooling() {
         Rng r = new Rng(3);
         In x = in(uniform(r, 2, 3, 11, 9), 2, 3, 11, 9);
