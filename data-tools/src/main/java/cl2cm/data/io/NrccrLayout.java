@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * <pre>
  * root/collection/TextData/&lt;collection&gt;&lt;split&gt;_&lt;tag&gt;.caption.txt   "&lt;visual_id&gt;#&lt;tag&gt;#&lt;k&gt; &lt;caption&gt;" per line
  * root/collection/images/&lt;visual_id&gt;.png|jpg                     images, or
- * root/collection/FeatureData/&lt;split&gt;/{shape.txt,id.txt,feature.bin}   a BigFile: "N D", ids, float32 rows
+ * root/collection/FeatureData/&lt;split&gt;/{shape.txt,id.txt,feature.bin}   a BigFile: "N D", ids, float32 rows, or
+ * root/collection/FeatureData/&lt;split&gt;.npy                      N x D float32, rows in the split's id order
  * </pre>
  * A split's visual items are the ids of its captions in order of first appearance. Every file is written atomically;
  * the reader checks everything and names the file and line of the first problem.
@@ -129,8 +130,8 @@ public final class NrccrLayout {
             List<String> ids = new ArrayList<>(idSet);
             ImageSet images = visuals == Visuals.IMAGES ? readImages(root.resolve(collection).resolve("images"), ids,
                     imageSize) : null;
-            float[][] feats = visuals == Visuals.FEATURES
-                    ? readBigFile(root.resolve(collection).resolve("FeatureData").resolve(e.getKey()), ids) : null;
+            float[][] feats = visuals == Visuals.FEATURES ? readFeatures(root.resolve(collection).resolve("FeatureData"),
+                    e.getKey(), ids) : null;
             try {
                 splits.put(e.getKey(), new Split(e.getKey(), ids, images, feats, e.getValue()));
             } catch (IllegalArgumentException ex) {
@@ -209,6 +210,23 @@ public final class NrccrLayout {
             px[i] = ImageSet.toChw(img, size, size, java.awt.Color.WHITE);
         }
         return new ImageSet(size, size, px);
+    }
+
+    /**
+     * Features of a split: the BigFile folder {@code FeatureData/<split>/}, or {@code FeatureData/<split>.npy} with one
+     * row per visual item in the split's id order.
+     */
+    static float[][] readFeatures(Path featureData, String split, List<String> ids) throws IOException {
+        Path npy = featureData.resolve(split + ".npy");
+        if (!Files.isDirectory(featureData.resolve(split)) && Files.isRegularFile(npy)) {
+            float[][] rows = Npy.readMatrix(npy);
+            if (rows.length != ids.size()) {
+                throw new IOException(npy + ": " + rows.length + " rows, but split " + split + " has " + ids.size()
+                        + " visual items (rows must follow the split's id order)");
+            }
+            return rows;
+        }
+        return readBigFile(featureData.resolve(split), ids);
     }
 
     /** Reads a BigFile and returns the rows of {@code ids} in that order. */

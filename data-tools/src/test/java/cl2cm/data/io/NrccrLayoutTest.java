@@ -57,6 +57,26 @@ class NrccrLayoutTest {
         assertTrue(e.getMessage().contains("wrong feature dimension or truncated"), e.getMessage());
     }
 
+    /** .npy files written by NumPy 2.4 (src/test/resources/npy): the N x D form of features, in split-id order. */
+    @Test
+    void npyFeaturesAreReadAndChecked() throws Exception {
+        Path npyDir = Path.of(getClass().getResource("/npy").toURI());
+        float[][] m = Npy.readMatrix(npyDir.resolve("f32.npy"));
+        assertArrayEquals(new float[]{4.5f, 5.5f}, m[2]);
+        IOException f64 = assertThrows(IOException.class, () -> Npy.readMatrix(npyDir.resolve("f64.npy")));
+        assertTrue(f64.getMessage().contains("expected float32"), f64.getMessage());
+        IOException fortran = assertThrows(IOException.class, () -> Npy.readMatrix(npyDir.resolve("fortran.npy")));
+        assertTrue(fortran.getMessage().contains("Fortran-ordered"), fortran.getMessage());
+
+        Path feats = root.resolve("FeatureData");
+        Files.createDirectories(feats);
+        Files.copy(npyDir.resolve("f32.npy"), feats.resolve("test.npy"));
+        assertArrayEquals(new float[]{2.5f, 3.5f}, NrccrLayout.readFeatures(feats, "test", List.of("x", "y", "z"))[1]);
+        IOException rows = assertThrows(IOException.class,
+                () -> NrccrLayout.readFeatures(feats, "test", List.of("x", "y")));
+        assertTrue(rows.getMessage().contains("3 rows, but split test has 2"), rows.getMessage());
+    }
+
     private Path captions(String name, String content) throws IOException {
         Path text = root.resolve("c/TextData");
         Files.createDirectories(text);
