@@ -18,8 +18,9 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 @Command(name = "data", mixinStandardHelpOptions = true,
-        description = "Datasets in the NRCCR layout (generate the built-in one, import Multi30K, print statistics) and "
-                + "model import (mBERT).",
+        description = "Datasets in the NRCCR layout (generate the built-in one; import Multi30K, Tux Paint and emoji; "
+                + "machine-translate captions; statistics and contact sheets; feature extraction) and the mBERT "
+                + "import.",
         subcommands = {DataCommand.Synth.class, DataCommand.Multi30k.class, DataCommand.Stats.class,
                 DataCommand.TuxPaint.class, DataCommand.Emoji.class, DataCommand.Translate.class,
                 DataCommand.Features.class, DataCommand.Mbert.class})
