@@ -87,10 +87,24 @@ public final class BertModel extends Module {
         Tensor h = embDropout.forward(embNorm.forward(x));
         Tensor bias = attentionMask == null ? null : MultiHeadAttention.maskBias(attentionMask.to(h.dtype()));
         for (BertLayer layer : layers) {
-            h = layer.forward(h, bias);
+            h = layerForward(layer, h, bias);
         }
         Tensor first = h.narrow(1, 0, 1).reshape(batch, config.hiddenSize());
         return new Output(h, pooler.forward(first).tanh());
+    }
+
+    /**
+     * Without gradients nothing needs a layer's intermediates after it returns, so each layer runs in its own
+     * {@link TensorScope} that frees them at once and keeps only the output: inference (a frozen teacher, evaluation)
+     * then holds one layer's temporaries at a time instead of all of them until the caller's scope ends.
+     */
+    private static Tensor layerForward(BertLayer layer, Tensor h, Tensor bias) {
+        if (cl2cm.engine.autograd.GradMode.isEnabled()) {
+            return layer.forward(h, bias);
+        }
+        try (cl2cm.engine.tensor.TensorScope scope = cl2cm.engine.tensor.TensorScope.open("bert layer (no grad)")) {
+            return scope.keep(layer.forward(h, bias));
+        }
     }
 
     /** Freezes the embeddings and all but the top {@code n} encoder layers (and keeps the pooler trainable). */
