@@ -26,7 +26,8 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
     }
 
     /** Text encoder: a BERT encoder trained from scratch over a vocabulary built from the training captions. */
-    public record Text(int hidden, int layers, int heads, int ffn, int maxLen, double dropout) {
+    public record Text(int hidden, int layers, int heads, int ffn, int maxLen, double dropout, String pretrained,
+                       int trainTopLayers) {
     }
 
     /** Vision encoder: a plain ConvNet with these stage widths. */
@@ -49,7 +50,7 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
     public static Cl2cmConfig defaults() {
         return new Cl2cmConfig(
                 new Data("synthscenes", 6_000, 500, 1_000, 32, "en", "de", 0.4, 0.75, ""),
-                new Text(128, 2, 4, 256, 24, 0.1),
+                new Text(128, 2, 4, 256, 24, 0.1, "", 2),
                 new Vision(List.of(16, 32, 64)),
                 128,
                 new Loss("infonce", 0.05, 0.2, 1.0, 0.05, 0.05, 0.05, 0.1, 0.1, 30),
@@ -111,6 +112,7 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
         require(data.noiseRate() >= 0, "data.noiseRate must be >= 0");
         require(data.pairFraction() >= 0 && data.pairFraction() <= 1, "data.pairFraction must be in [0, 1]");
         require(text.hidden() % text.heads() == 0, "text.hidden must be a multiple of text.heads");
+        require(text.trainTopLayers() >= 0, "text.trainTopLayers must be >= 0");
         require(text.maxLen() >= 4, "text.maxLen must be at least 4");
         require(embedDim > 0, "embedDim must be positive");
         require(List.of("infonce", "triplet").contains(loss.crossModal()), "loss.crossModal must be infonce or triplet");

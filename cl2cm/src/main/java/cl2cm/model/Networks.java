@@ -4,6 +4,8 @@ import cl2cm.config.Cl2cmConfig;
 import cl2cm.engine.backend.Backend;
 import cl2cm.engine.nn.Module;
 import cl2cm.engine.nn.bert.BertConfig;
+import cl2cm.engine.nn.bert.BertModel;
+import cl2cm.engine.nn.bert.PretrainedBert;
 import cl2cm.engine.tensor.DType;
 import cl2cm.engine.tensor.Rng;
 
@@ -39,11 +41,38 @@ public final class Networks {
 
     public static CrossModal crossModal(Cl2cmConfig c, int vocabSize, Rng rng, Backend be) {
         int[] ch = c.vision().channels().stream().mapToInt(Integer::intValue).toArray();
-        return new CrossModal(VisionEncoder.convNet(ch, c.embedDim(), rng, DType.F32, be),
-                new TextEncoder(bert(c, vocabSize), c.embedDim(), rng, DType.F32, be));
+        return new CrossModal(VisionEncoder.convNet(ch, c.embedDim(), rng, DType.F32, be), text(c, vocabSize, rng, be));
     }
 
     public static CrossLingual crossLingual(Cl2cmConfig c, int vocabSize, Rng rng, Backend be) {
-        return new CrossLingual(new TextEncoder(bert(c, vocabSize), c.embedDim(), rng, DType.F32, be));
+        return new CrossLingual(text(c, vocabSize, rng, be));
+    }
+
+    /**
+     * A small BERT from scratch, or, with {@code text.pretrained} set, the pre-trained BERT of that folder (e.g. the
+     * converted mBERT) with everything below the top {@code text.trainTopLayers} layers frozen.
+     */
+    static TextEncoder text(Cl2cmConfig c, int vocabSize, Rng rng, Backend be) {
+        String dir = c.text().pretrained();
+        if (dir.isEmpty()) {
+            return new TextEncoder(bert(c, vocabSize), c.embedDim(), rng, DType.F32, be);
+        }
+        try {
+            BertModel bert = cl2cm.engine.tensor.TensorScope.persistent(() -> {
+                try {
+                    return PretrainedBert.load(java.nio.file.Path.of(dir), DType.F32, be);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            if (bert.config().vocabSize() != vocabSize) {
+                throw new IllegalArgumentException(dir + ": the model has " + bert.config().vocabSize()
+                        + " token ids but the tokenizer " + vocabSize);
+            }
+            bert.trainOnlyTopLayers(Math.min(c.text().trainTopLayers(), bert.config().numHiddenLayers()));
+            return new TextEncoder(bert, c.embedDim(), rng, DType.F32, be);
+        } catch (java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException("text.pretrained: " + e.getCause().getMessage(), e);
+        }
     }
 }

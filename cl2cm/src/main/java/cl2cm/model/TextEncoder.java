@@ -25,8 +25,13 @@ public final class TextEncoder extends Module {
     private final Backend backend;
 
     public TextEncoder(BertConfig cfg, int embedDim, Rng rng, DType dtype, Backend be) {
-        bert = registerModule("bert", new BertModel(cfg, rng, dtype, be));
-        proj = registerModule("proj", new Linear(cfg.hiddenSize(), embedDim, true, rng, dtype, be));
+        this(new BertModel(cfg, rng, dtype, be), embedDim, rng, dtype, be);
+    }
+
+    /** Around an existing (e.g. pre-trained) BERT; only the projection is initialised here. */
+    public TextEncoder(BertModel bert, int embedDim, Rng rng, DType dtype, Backend be) {
+        this.bert = registerModule("bert", bert);
+        proj = registerModule("proj", new Linear(bert.config().hiddenSize(), embedDim, true, rng, dtype, be));
         this.dtype = dtype;
         this.backend = be;
     }

@@ -90,7 +90,17 @@ public final class Experiment {
         List<String> texts = new ArrayList<>();
         tr.captions(d.source()).forEach(c -> texts.add(c.text()));
         tr.captions(d.source() + "2" + d.target()).forEach(c -> texts.add(c.text()));
-        Vocab vocab = TextData.buildVocab(texts);
+        Vocab vocab;
+        if (cfg.text().pretrained().isEmpty()) {
+            vocab = TextData.buildVocab(texts);
+        } else {
+            Path v = Path.of(cfg.text().pretrained()).resolve("vocab.txt");
+            try {
+                vocab = Vocab.load(v);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("text.pretrained: cannot read " + v + ": " + e.getMessage(), e);
+            }
+        }
         log.printf("data: %s, %d/%d/%d images of %dx%d, %s -> %s%s, vocabulary %d (%.1f s)%n",
                 ds.collection(), tr.size(), ds.split("val").size(), ds.split("test").size(), d.imageSize(),
                 d.imageSize(), d.source(), d.target(), d.root().isEmpty() ? String.format(" with MT noise %.2f",

@@ -10,7 +10,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The main job and the tools around it, end to end on a tiny configuration. */
@@ -92,6 +94,46 @@ class CliTest {
                 sheet.toString());
         assertTrue(stats.contains("train: 8 items") && stats.contains("en2de") && stats.contains("test: 4 items"), stats);
         assertTrue(stats.contains("contact sheet") && Files.exists(sheet), stats);
+    }
+
+    /**
+     * text.pretrained: a "pre-trained" BERT folder (here a random 2-layer one with a vocabulary covering the built-in
+     * captions) is loaded as both text encoders; with trainTopLayers 1 the embeddings and the lower layer keep their
+     * weights and the top layer learns.
+     */
+    @Test
+    void pretrainedTextEncoderTrainsOnlyItsTopLayers() throws Exception {
+        cl2cm.data.Dataset ds = cl2cm.data.synth.SyntheticScenes.generate(new cl2cm.data.synth.SyntheticScenes.Config(
+                48, 16, 16, 16, java.util.List.of("de"), 0.4, 0.75, 1));
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        for (cl2cm.data.Split s : ds.splits().values()) {
+            s.allCaptions().forEach(c -> texts.add(c.text()));
+        }
+        cl2cm.data.text.Vocab vocab = cl2cm.train.TextData.buildVocab(texts);
+        Path bertDir = dir.resolve("bert");
+        Files.createDirectories(bertDir);
+        Files.writeString(bertDir.resolve("vocab.txt"), String.join("\n", vocab.tokens()) + "\n");
+        cl2cm.engine.nn.bert.BertConfig bc = new cl2cm.engine.nn.bert.BertConfig(vocab.size(), 32, 2, 2, 64, 64, 2,
+                0.1, 0.1, 1e-12, 0.02, true, 0);
+        cl2cm.engine.nn.bert.BertModel bert = new cl2cm.engine.nn.bert.BertModel(bc, new cl2cm.engine.tensor.Rng(5),
+                cl2cm.engine.tensor.DType.F32, cl2cm.engine.backend.Devices.cpu());
+        cl2cm.engine.io.SafeTensors.write(bertDir.resolve("model.safetensors"), bert.stateDict(), java.util.Map.of());
+        cl2cm.engine.nn.bert.PretrainedBert.writeConfig(bc, bertDir);
+
+        Path cfg = dir.resolve("pretrained.json");
+        Files.writeString(cfg, TINY.replace("\"text\": {\"hidden\": 32, \"layers\": 1, \"heads\": 2, \"ffn\": 64}",
+                "\"text\": {\"pretrained\": \"" + bertDir.toString().replace("\\", "/") + "\", \"trainTopLayers\": 1}"));
+        Path out = dir.resolve("pretrained-run");
+        run("demo", "--config", cfg.toString(), "--out", out.toString());
+        java.util.Map<String, cl2cm.engine.tensor.Tensor> trained = cl2cm.engine.io.SafeTensors.read(
+                out.resolve("cl2cm-best.safetensors"));
+        java.util.Map<String, cl2cm.engine.tensor.Tensor> original = bert.stateDict();
+        assertArrayEquals(original.get("embeddings.word_embeddings.weight").toFloatArray(),
+                trained.get("text.bert.embeddings.word_embeddings.weight").toFloatArray(), "frozen embeddings");
+        assertArrayEquals(original.get("encoder.layer.0.output.dense.weight").toFloatArray(),
+                trained.get("text.bert.encoder.layer.0.output.dense.weight").toFloatArray(), "frozen lower layer");
+        assertFalse(java.util.Arrays.equals(original.get("encoder.layer.1.output.dense.weight").toFloatArray(),
+                trained.get("text.bert.encoder.layer.1.output.dense.weight").toFloatArray()), "the top layer learns");
     }
 
     @Test
