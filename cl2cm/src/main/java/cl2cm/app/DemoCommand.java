@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
         Cl2cmConfig.Data d = cfg.data();
         cfg = new Cl2cmConfig(new Cl2cmConfig.Data(d.dataset(), d.train(), d.val(), d.test(), d.imageSize(),
                 d.source(), target == null ? d.target() : target, noise == null ? d.noiseRate() : noise, d.pairFraction(),
-                d.root()),
+                d.root(), d.translations()),
                 cfg.text(), cfg.vision(), cfg.embedDim(), cfg.loss(), cfg.stage1(), cfg.stage2(), cfg.seed()).validated();
         List<Long> runSeeds = seeds == null || seeds.isEmpty() ? List.of(cfg.seed()) : seeds;
         Files.createDirectories(out);

@@ -32,6 +32,14 @@ final class TrainCommand implements Callable<Integer> {
         cfg.save(out.resolve("config.json"));
         Experiment ex = Experiment.prepare(cfg, training.device.backend(), System.out);
         ex.saveVocab(out.resolve("vocab.txt"));
+        if (cfg.stage2().epochs() == 0) { // the cross-lingual network alone
+            Networks.CrossLingual cln = ex.trainCln(out, training.resume);
+            Retrieval.Metrics m = ex.evalCln(cln, ex.split("test"));
+            System.out.printf("CLN on test (%s <-> %s): R@1 %.1f / %.1f, R@5 %.1f / %.1f, mR %.2f%n",
+                    cfg.data().source(), cfg.data().translationTag(), m.r1T2v(), m.r1V2t(), m.r5T2v(), m.r5V2t(),
+                    m.mR());
+            return 0;
+        }
         Networks.CrossLingual cln = cfg.loss().lambdaKd() > 0 ? ex.trainCln(out, training.resume) : null;
         Networks.CrossModal cmn = ex.trainCmn(out, name, cln, cfg.loss().lambdaKd(), training.resume);
         Retrieval.Metrics m = ex.evalCmn(cmn, ex.split("val"), cfg.data().target());

@@ -22,7 +22,14 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
      * source and target languages.
      */
     public record Data(String dataset, int train, int val, int test, int imageSize, String source, String target,
-                       double noiseRate, double pairFraction, String root) {
+                       double noiseRate, double pairFraction, String root, String translations) {
+        /**
+         * The tag of the training target captions: {@code translations} when set (e.g. "de" to train the CLN on
+         * Multi30K's human German), else the machine translations {@code <source>2<target>}.
+         */
+        public String translationTag() {
+            return translations == null || translations.isEmpty() ? source + "2" + target : translations;
+        }
     }
 
     /** Text encoder: a BERT encoder trained from scratch over a vocabulary built from the training captions. */
@@ -49,7 +56,7 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
 
     public static Cl2cmConfig defaults() {
         return new Cl2cmConfig(
-                new Data("synthscenes", 6_000, 500, 1_000, 32, "en", "de", 0.4, 0.75, ""),
+                new Data("synthscenes", 6_000, 500, 1_000, 32, "en", "de", 0.4, 0.75, "", ""),
                 new Text(128, 2, 4, 256, 24, 0.1, "", 2),
                 new Vision(List.of(16, 32, 64)),
                 128,

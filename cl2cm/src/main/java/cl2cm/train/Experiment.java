@@ -49,7 +49,7 @@ public final class Experiment {
         this.dataset = dataset;
         this.tok = new WordPieceTokenizer(vocab, false);
         String src = cfg.data().source();
-        String mt = src + "2" + cfg.data().target();
+        String mt = cfg.data().translationTag();
         int maxLen = cfg.text().maxLen();
         this.train = new TextData(dataset.split("train"), tok, maxLen, src, mt);
         this.val = new TextData(dataset.split("val"), tok, maxLen, src, mt);
@@ -70,17 +70,19 @@ public final class Experiment {
                     List.of(d.target()), d.noiseRate(), d.pairFraction(), cfg.seed()));
         } else {
             try {
-                ds = NrccrLayout.read(Path.of(d.root()), d.dataset(), NrccrLayout.Visuals.IMAGES, d.imageSize());
+                // A run without stage 2 (the CLN alone, e.g. on Multi30K captions) needs no pictures.
+                ds = NrccrLayout.read(Path.of(d.root()), d.dataset(), cfg.stage2().epochs() == 0
+                        ? NrccrLayout.Visuals.NONE : NrccrLayout.Visuals.IMAGES, d.imageSize());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            String mt = d.source() + "2" + d.target();
+            String mt = d.translationTag();
             for (String split : List.of("train", "val", "test")) {
                 Split s = ds.split(split);
                 for (String tag : split.equals("test") ? List.of(d.source(), mt, d.target()) : List.of(d.source(), mt)) {
                     if (s.captions(tag).isEmpty()) {
                         throw new IllegalArgumentException(d.root() + "/" + d.dataset() + ": split " + split
-                                + " has no '" + tag + "' captions" + (tag.equals(mt) ? " (make them with bin/cl2cm data "
+                                + " has no '" + tag + "' captions" + (tag.equals(d.source() + "2" + d.target()) ? " (make them with bin/cl2cm data "
                                 + "translate --target " + d.target() + ")" : ""));
                     }
                 }
@@ -89,7 +91,7 @@ public final class Experiment {
         Split tr = ds.split("train");
         List<String> texts = new ArrayList<>();
         tr.captions(d.source()).forEach(c -> texts.add(c.text()));
-        tr.captions(d.source() + "2" + d.target()).forEach(c -> texts.add(c.text()));
+        tr.captions(d.translationTag()).forEach(c -> texts.add(c.text()));
         Vocab vocab;
         if (cfg.text().pretrained().isEmpty()) {
             vocab = TextData.buildVocab(texts);
@@ -198,7 +200,7 @@ public final class Experiment {
         Cl2cmConfig.Loss l = cfg.loss();
         log.printf("stage 2 (%s): cross-modal network, %d parameters, lambda_kd %.2f%n", name, cmn.parameterCount(),
                 lambdaKd);
-        String mtTag = cfg.data().source() + "2" + cfg.data().target();
+        String mtTag = cfg.data().translationTag();
         StageRunner runner = new StageRunner(name, cmn, cfg.stage2(), train.size(), train::captionCount, cfg.seed(),
                 rng, dir, log);
         runner.run((items, ks) -> Objectives.crossModal(cmn.vision, cmn.text, teacher == null ? null : teacher.text,

@@ -136,6 +136,27 @@ class CliTest {
                 trained.get("text.bert.encoder.layer.1.output.dense.weight").toFloatArray()), "the top layer learns");
     }
 
+    /** data.root trains on a dataset on disk; without stage 2 it trains and tests the CLN alone, pictures unread. */
+    @Test
+    void trainsFromADatasetOnDisk() throws Exception {
+        Path root = dir.resolve("disk");
+        run("data", "synth", "--root", root.toString(), "--train", "48", "--val", "16", "--test", "16",
+                "--image-size", "16");
+        String onDisk = TINY.replace("{\"data\": {\"train\": 48, \"val\": 16, \"test\": 16, \"imageSize\": 16},",
+                "{\"data\": {\"root\": \"" + root.toString().replace("\\", "/") + "\", \"imageSize\": 16},");
+        Path cfg = dir.resolve("disk.json");
+        Files.writeString(cfg, onDisk);
+        String log = run("train", "--config", cfg.toString(), "--out", dir.resolve("disk-run").toString());
+        assertTrue(log.contains("data: synthscenes, 48/16/16 images") && log.contains("cl2cm on val"), log);
+
+        Path clnCfg = dir.resolve("cln.json");
+        Files.writeString(clnCfg, onDisk.replace("\"imageSize\": 16}", "\"imageSize\": 16, \"target\": \"fr\", \"translations\": \"en2fr\"}")
+                .replace("\"stage2\": {\"epochs\": 1", "\"stage2\": {\"epochs\": 0"));
+        Files.delete(root.resolve("synthscenes/images").toFile().listFiles()[0].toPath()); // not needed without stage 2
+        String cln = run("train", "--config", clnCfg.toString(), "--out", dir.resolve("cln-run").toString());
+        assertTrue(cln.contains("CLN on test (en <-> en2fr): R@1"), cln);
+    }
+
     @Test
     void benchPrintsOneJsonLine() throws Exception {
         String out = run("bench", "--preset", "bench-small", "--batch", "2", "--steps", "1");
