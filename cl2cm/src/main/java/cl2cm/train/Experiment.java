@@ -103,9 +103,10 @@ public final class Experiment {
                 throw new IllegalArgumentException("text.pretrained: cannot read " + v + ": " + e.getMessage(), e);
             }
         }
-        log.printf("data: %s, %d/%d/%d images of %dx%d, %s -> %s%s, vocabulary %d (%.1f s)%n",
-                ds.collection(), tr.size(), ds.split("val").size(), ds.split("test").size(), d.imageSize(),
-                d.imageSize(), d.source(), d.target(), d.root().isEmpty() ? String.format(" with MT noise %.2f",
+        log.printf("data: %s, %d/%d/%d items (%s), %s -> %s%s, vocabulary %d (%.1f s)%n",
+                ds.collection(), tr.size(), ds.split("val").size(), ds.split("test").size(),
+                tr.images() == null ? "captions only" : "images " + d.imageSize() + "x" + d.imageSize(),
+                d.source(), d.target(), d.root().isEmpty() ? String.format(" with MT noise %.2f",
                         d.noiseRate()) : " (" + d.root() + ")", vocab.size(), (System.nanoTime() - t0) / 1e9);
         return new Experiment(cfg, be, log, ds, vocab);
     }

@@ -147,14 +147,14 @@ class CliTest {
         Path cfg = dir.resolve("disk.json");
         Files.writeString(cfg, onDisk);
         String log = run("train", "--config", cfg.toString(), "--out", dir.resolve("disk-run").toString());
-        assertTrue(log.contains("data: synthscenes, 48/16/16 images") && log.contains("cl2cm on val"), log);
+        assertTrue(log.contains("data: synthscenes, 48/16/16 items (images 16x16)") && log.contains("cl2cm on val"), log);
 
         Path clnCfg = dir.resolve("cln.json");
         Files.writeString(clnCfg, onDisk.replace("\"imageSize\": 16}", "\"imageSize\": 16, \"target\": \"fr\", \"translations\": \"en2fr\"}")
                 .replace("\"stage2\": {\"epochs\": 1", "\"stage2\": {\"epochs\": 0"));
         Files.delete(root.resolve("synthscenes/images").toFile().listFiles()[0].toPath()); // not needed without stage 2
         String cln = run("train", "--config", clnCfg.toString(), "--out", dir.resolve("cln-run").toString());
-        assertTrue(cln.contains("CLN on test (en <-> en2fr): R@1"), cln);
+        assertTrue(cln.contains("CLN on test (en <-> en2fr): R@1") && cln.contains("(captions only)"), cln);
     }
 
     @Test
