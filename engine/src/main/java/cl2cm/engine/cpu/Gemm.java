@@ -29,6 +29,7 @@ final class Gemm {
     private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[MC * KC]);
     private static final ThreadLocal<float[]> B_PACK = ThreadLocal.withInitial(() -> new float[KC * NC]);
     private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+    private static final ThreadLocal<float[]> EDGE_B = ThreadLocal.withInitial(() -> new float[KC * NR]);
 
     private Gemm() {
     }
@@ -69,19 +70,28 @@ final class Gemm {
             int nSplit = parallel ? Math.max(1, Math.min(slivers, (2 * Parallel.threads() + mBlocks - 1) / mBlocks)) : 1;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                float[] bp = B_PACK.get(); // the caller's buffer; workers only read it
                 long bOff = bBase + pc * b.rowStride() + jc * b.colStride();
-                if (parallel) {
+                // With a single block of rows each B element is used by at most MC / MR slivers of A, so copying B
+                // into the packed panel costs about as much as it saves: the micro-kernel then reads rows of B in
+                // place (unit column stride), and only ragged edge slivers are copied.
+                boolean direct = m <= MC && b.colStride() == 1;
+                final float[] bSrc = direct ? bv : B_PACK.get(); // the caller's buffer; workers only read it
+                final int bLd = direct ? (int) b.rowStride() : NR;
+                final long bStart = direct ? bOff : 0;
+                if (direct) {
+                    // nothing to pack
+                } else if (parallel) {
                     Parallel.forRange(slivers, 4, (s, e) -> packB(bv, bOff, (int) b.rowStride(), (int) b.colStride(),
-                            kc, nc, bp, s, e));
+                            kc, nc, bSrc, s, e));
                 } else {
-                    packB(bv, bOff, (int) b.rowStride(), (int) b.colStride(), kc, nc, bp, 0, slivers);
+                    packB(bv, bOff, (int) b.rowStride(), (int) b.colStride(), kc, nc, bSrc, 0, slivers);
                 }
                 final int fjc = jc;
                 final int fpc = pc;
                 Parallel.RangeBody body = (s, e) -> {
                     float[] ap = A_PACK.get();
                     float[] edge = EDGE.get();
+                    float[] edgeB = EDGE_B.get();
                     for (int task = s; task < e; task++) {
                         int blk = task / nSplit;
                         int part = task % nSplit;
@@ -91,7 +101,8 @@ final class Gemm {
                         int mc = Math.min(MC, m - ic);
                         packA(av, aBase + ic * a.rowStride() + fpc * a.colStride(), (int) a.rowStride(),
                                 (int) a.colStride(), mc, kc, alpha, ap);
-                        macroKernel(mc, j0, j1, kc, ap, bp, c, cOff + ic * n + fjc, n, edge);
+                        macroKernel(mc, j0, j1, kc, ap, !direct, bSrc, bStart, bLd, c, cOff + ic * n + fjc, n, edge,
+                                edgeB);
                     }
                 };
                 if (parallel) {
@@ -163,21 +174,41 @@ final class Gemm {
         }
     }
 
-    /** C[0:mc, j0:j1] += Apack * Bpack over columns j0..j1 of the packed panel (j0 a multiple of NR). */
-    private static void macroKernel(int mc, int j0, int j1, int kc, float[] ap, float[] bp, float[] c, int cOff,
-                                    int ldc, float[] edge) {
+    /**
+     * C[0:mc, j0:j1] += Apack * B over columns j0..j1 (j0 a multiple of NR). B is either the packed panel
+     * ({@code packed}, sliver s at s * kc * NR) or B itself read in place (row p of column j at
+     * {@code bStart + p * bLd + j}); in place, a ragged last sliver is first copied, zero-padded, into {@code edgeB}.
+     */
+    private static void macroKernel(int mc, int j0, int j1, int kc, float[] ap, boolean packed, float[] b, long bStart,
+                                    int bLd, float[] c, int cOff, int ldc, float[] edge, float[] edgeB) {
         for (int jr = j0; jr < j1; jr += NR) {
             int w = Math.min(NR, j1 - jr);
-            int bOff = (jr / NR) * kc * NR;
+            float[] bArr = b;
+            int bOff;
+            int ld = bLd;
+            if (packed) {
+                bOff = (jr / NR) * kc * NR;
+            } else if (w == NR) {
+                bOff = (int) (bStart + jr);
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = (int) (bStart + (long) p * bLd + jr);
+                    System.arraycopy(b, src, edgeB, p * NR, w);
+                    java.util.Arrays.fill(edgeB, p * NR + w, (p + 1) * NR, 0f);
+                }
+                bArr = edgeB;
+                bOff = 0;
+                ld = NR;
+            }
             for (int ir = 0; ir < mc; ir += MR) {
                 int h = Math.min(MR, mc - ir);
                 int aOff = (ir / MR) * kc * MR;
                 int co = cOff + ir * ldc + jr;
                 if (h == MR && w == NR) {
-                    microKernel(kc, ap, aOff, bp, bOff, c, co, ldc);
+                    microKernel(kc, ap, aOff, bArr, bOff, ld, c, co, ldc);
                 } else {
                     java.util.Arrays.fill(edge, 0f);
-                    microKernel(kc, ap, aOff, bp, bOff, edge, 0, NR);
+                    microKernel(kc, ap, aOff, bArr, bOff, ld, edge, 0, NR);
                     for (int i = 0; i < h; i++) {
                         for (int j = 0; j < w; j++) {
                             c[co + i * ldc + j] += edge[i * NR + j];
@@ -188,8 +219,12 @@ final class Gemm {
         }
     }
 
-    /** C[0:6, 0:NR] += Apanel(6 x kc) * Bpanel(kc x NR); twelve vector accumulators stay in registers. */
-    private static void microKernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int co, int ldc) {
+    /**
+     * C[0:6, 0:NR] += Apanel(6 x kc) * B(kc x NR), B's row p at {@code bOff + p * ldb} (ldb = NR for a packed panel);
+     * twelve vector accumulators stay in registers.
+     */
+    private static void microKernel(int kc, float[] ap, int aOff, float[] bp, int bOff, int ldb, float[] c, int co,
+                                    int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -198,7 +233,7 @@ final class Gemm {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int a = aOff + p * MR;
-            int b = bOff + p * NR;
+            int b = bOff + p * ldb;
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
             FloatVector x = FloatVector.broadcast(S, ap[a]);
