@@ -64,7 +64,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                         teacherMass[k] += diagonal(teacher, taus.get(k))[0];
                     }
                     teacherTop += diagonal(teacher, 1.0)[1];
-                    Tensor v = student.vision.forward(train.split().images().batch(items));
+                    Tensor v = student.vision.forward(train.split().visualBatch(items));
                     double[] s = diagonal(v.matmul(student.text.forward(train.batch(tgt)).embedding().mT()), tauS);
                     studentMass += s[0];
                     studentTop += s[1];

@@ -55,6 +55,10 @@ final class SearchCommand implements Callable<Integer> {
                     .findFirst().map(c -> c.text()).orElse("");
             System.out.printf("%2d. %s  %.3f  %s%n", r + 1, id, sim[i], caption);
         }
+        if (s.images() == null) {
+            System.out.println("(no contact sheet: this run's visual input is feature vectors, not pictures)");
+            return 0;
+        }
         Path out = sheet == null ? opts.run.resolve("search.png") : sheet;
         writeSheet(out, s, order, k, query);
         System.out.println("contact sheet: " + out);

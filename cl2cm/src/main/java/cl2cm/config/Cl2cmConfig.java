@@ -38,7 +38,11 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
     }
 
     /** Vision encoder: a plain ConvNet with these stage widths. */
-    public record Vision(List<Integer> channels) {
+    public record Vision(List<Integer> channels, String input, int hidden) {
+        /** True when the visual input is precomputed feature vectors (an MLP) rather than pixels (the ConvNet). */
+        public boolean features() {
+            return "features".equals(input);
+        }
     }
 
     /**
@@ -58,7 +62,7 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
         return new Cl2cmConfig(
                 new Data("synthscenes", 6_000, 500, 1_000, 32, "en", "de", 0.4, 0.75, "", ""),
                 new Text(128, 2, 4, 256, 24, 0.1, "", 2),
-                new Vision(List.of(16, 32, 64)),
+                new Vision(List.of(16, 32, 64), "pixels", 512),
                 128,
                 new Loss("infonce", 0.05, 0.2, 1.0, 0.05, 0.05, 0.05, 0.1, 0.1, 30),
                 new Stage(2, 128, 2e-3, 0.01, 0.05, 2.0, 0),
@@ -120,6 +124,9 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
         require(data.pairFraction() >= 0 && data.pairFraction() <= 1, "data.pairFraction must be in [0, 1]");
         require(text.hidden() % text.heads() == 0, "text.hidden must be a multiple of text.heads");
         require(text.trainTopLayers() >= 0, "text.trainTopLayers must be >= 0");
+        require(List.of("pixels", "features").contains(vision.input()), "vision.input must be pixels or features");
+        require(!vision.features() || !data.root().isEmpty(), "vision.input 'features' needs data.root (a dataset "
+                + "with FeatureData, e.g. from bin/cl2cm data features)");
         require(text.maxLen() >= 4, "text.maxLen must be at least 4");
         require(embedDim > 0, "embedDim must be positive");
         require(List.of("infonce", "triplet").contains(loss.crossModal()), "loss.crossModal must be infonce or triplet");

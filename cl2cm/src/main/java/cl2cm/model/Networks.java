@@ -39,9 +39,14 @@ public final class Networks {
         return BertConfig.small(vocabSize, t.hidden(), t.layers(), t.heads(), t.ffn(), t.maxLen(), t.dropout());
     }
 
-    public static CrossModal crossModal(Cl2cmConfig c, int vocabSize, Rng rng, Backend be) {
-        int[] ch = c.vision().channels().stream().mapToInt(Integer::intValue).toArray();
-        return new CrossModal(VisionEncoder.convNet(ch, c.embedDim(), rng, DType.F32, be), text(c, vocabSize, rng, be));
+    /** {@code featureDim}: the width of the visual feature vectors when {@code vision.input} is "features". */
+    public static CrossModal crossModal(Cl2cmConfig c, int vocabSize, int featureDim, Rng rng, Backend be) {
+        Cl2cmConfig.Vision v = c.vision();
+        VisionEncoder vision = v.features()
+                ? VisionEncoder.features(featureDim, v.hidden(), c.embedDim(), 0.2, rng, DType.F32, be)
+                : VisionEncoder.convNet(v.channels().stream().mapToInt(Integer::intValue).toArray(), c.embedDim(), rng,
+                        DType.F32, be);
+        return new CrossModal(vision, text(c, vocabSize, rng, be));
     }
 
     public static CrossLingual crossLingual(Cl2cmConfig c, int vocabSize, Rng rng, Backend be) {

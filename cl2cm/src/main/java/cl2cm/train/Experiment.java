@@ -72,7 +72,8 @@ public final class Experiment {
             try {
                 // A run without stage 2 (the CLN alone, e.g. on Multi30K captions) needs no pictures.
                 ds = NrccrLayout.read(Path.of(d.root()), d.dataset(), cfg.stage2().epochs() == 0
-                        ? NrccrLayout.Visuals.NONE : NrccrLayout.Visuals.IMAGES, d.imageSize());
+                        ? NrccrLayout.Visuals.NONE : cfg.vision().features() ? NrccrLayout.Visuals.FEATURES
+                        : NrccrLayout.Visuals.IMAGES, d.imageSize());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -105,7 +106,8 @@ public final class Experiment {
         }
         log.printf("data: %s, %d/%d/%d items (%s), %s -> %s%s, vocabulary %d (%.1f s)%n",
                 ds.collection(), tr.size(), ds.split("val").size(), ds.split("test").size(),
-                tr.images() == null ? "captions only" : "images " + d.imageSize() + "x" + d.imageSize(),
+                tr.images() != null ? "images " + d.imageSize() + "x" + d.imageSize()
+                        : tr.features() != null ? tr.features()[0].length + "-d features" : "captions only",
                 d.source(), d.target(), d.root().isEmpty() ? String.format(" with MT noise %.2f",
                         d.noiseRate()) : " (" + d.root() + ")", vocab.size(), (System.nanoTime() - t0) / 1e9);
         return new Experiment(cfg, be, log, ds, vocab);
@@ -182,7 +184,8 @@ public final class Experiment {
     // ---- stage 2 ------------------------------------------------------------------------------------------------
 
     public Networks.CrossModal newCmn(Rng rng) {
-        return Networks.crossModal(cfg, tok.vocab().size(), rng, be);
+        float[][] f = train.split().features();
+        return Networks.crossModal(cfg, tok.vocab().size(), f == null || f.length == 0 ? 0 : f[0].length, rng, be);
     }
 
     /**
@@ -205,7 +208,7 @@ public final class Experiment {
         StageRunner runner = new StageRunner(name, cmn, cfg.stage2(), train.size(), train::captionCount, cfg.seed(),
                 rng, dir, log);
         runner.run((items, ks) -> Objectives.crossModal(cmn.vision, cmn.text, teacher == null ? null : teacher.text,
-                        train.split().images().batch(items).to(be), pairBatch(train, items, ks), lambdaKd, l),
+                        train.split().visualBatch(items).to(be), pairBatch(train, items, ks), lambdaKd, l),
                 () -> evalCmn(cmn, val, mtTag).mR(), resume);
         return cmn;
     }
@@ -232,7 +235,7 @@ public final class Experiment {
                     idx[i] = s + i;
                 }
                 try (TensorScope scope = TensorScope.open("encode images")) {
-                    float[] v = cmn.vision.forward(split.images().batch(idx).to(be)).toFloatArray();
+                    float[] v = cmn.vision.forward(split.visualBatch(idx).to(be)).toFloatArray();
                     System.arraycopy(v, 0, out, s * cfg.embedDim(), v.length);
                 }
             }

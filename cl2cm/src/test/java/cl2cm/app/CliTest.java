@@ -83,6 +83,14 @@ class CliTest {
             norm += f * f;
         }
         assertEquals(1.0, norm, 1e-4, "joint-space embeddings are unit vectors");
+
+        // ... which a feature-input model then trains on (vision.input "features": an MLP over the vectors).
+        Path featCfg = dir.resolve("features.json");
+        Files.writeString(featCfg, TINY.replace("{\"data\": {\"train\": 48, \"val\": 16, \"test\": 16, \"imageSize\": 16},",
+                "{\"data\": {\"root\": \"" + data.toString().replace("\\", "/") + "\"},")
+                .replace("\"vision\": {\"channels\": [8, 16]}", "\"vision\": {\"input\": \"features\", \"hidden\": 16}"));
+        String trained = run("train", "--config", featCfg.toString(), "--out", dir.resolve("feat-run").toString());
+        assertTrue(trained.contains("(32-d features)") && trained.contains("cl2cm on val"), trained);
     }
 
     @Test

@@ -80,6 +80,22 @@ public final class Split {
         return features;
     }
 
+    /** The visual input of items {@code idx}: images [B, 3, H, W] (0..1) or feature rows [B, D], float32 on the CPU. */
+    public cl2cm.engine.tensor.Tensor visualBatch(int[] idx) {
+        if (images != null) {
+            return images.batch(idx);
+        }
+        if (features == null) {
+            throw new IllegalStateException("split " + name + " was read without images or features");
+        }
+        int d = features.length == 0 ? 0 : features[0].length;
+        float[] out = new float[idx.length * d];
+        for (int i = 0; i < idx.length; i++) {
+            System.arraycopy(features[idx[i]], 0, out, i * d, d);
+        }
+        return cl2cm.engine.tensor.Tensor.of(out, idx.length, d);
+    }
+
     public Set<String> tags() {
         return new LinkedHashSet<>(byTag.keySet());
     }

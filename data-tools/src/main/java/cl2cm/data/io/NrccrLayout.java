@@ -214,9 +214,15 @@ public final class NrccrLayout {
 
     /**
      * Features of a split: the BigFile folder {@code FeatureData/<split>/}, or {@code FeatureData/<split>.npy} with one
-     * row per visual item in the split's id order.
+     * row per visual item in the split's id order. Videos: when the BigFile folder holds {@code video2frames.txt}
+     * (NRCCR's Python dict {@code {'video7': ['video7_0', 'video7_1', ...], ...}}), its rows are frames and each
+     * video's feature is the mean of its frames, as NRCCR does.
      */
     static float[][] readFeatures(Path featureData, String split, List<String> ids) throws IOException {
+        Path v2f = featureData.resolve(split).resolve("video2frames.txt");
+        if (Files.isRegularFile(v2f)) {
+            return meanOfFrames(featureData.resolve(split), v2f, ids);
+        }
         Path npy = featureData.resolve(split + ".npy");
         if (!Files.isDirectory(featureData.resolve(split)) && Files.isRegularFile(npy)) {
             float[][] rows = Npy.readMatrix(npy);
@@ -227,6 +233,44 @@ public final class NrccrLayout {
             return rows;
         }
         return readBigFile(featureData.resolve(split), ids);
+    }
+
+    private static final Pattern VIDEO = Pattern.compile("['\"]([^'\"]+)['\"]\\s*:\\s*\\[([^\\]]*)]");
+    private static final Pattern FRAME = Pattern.compile("['\"]([^'\"]+)['\"]");
+
+    private static float[][] meanOfFrames(Path bigFile, Path v2f, List<String> ids) throws IOException {
+        Map<String, List<String>> frames = new LinkedHashMap<>();
+        Matcher m = VIDEO.matcher(Files.readString(v2f, StandardCharsets.UTF_8));
+        while (m.find()) {
+            List<String> f = new ArrayList<>();
+            Matcher fm = FRAME.matcher(m.group(2));
+            while (fm.find()) {
+                f.add(fm.group(1));
+            }
+            frames.put(m.group(1), f);
+        }
+        List<String> needed = new ArrayList<>();
+        for (String id : ids) {
+            List<String> f = frames.get(id);
+            if (f == null || f.isEmpty()) {
+                throw new IOException(v2f + ": no frames listed for captioned video '" + id + "'");
+            }
+            needed.addAll(f);
+        }
+        float[][] rows = readBigFile(bigFile, needed); // one pass over feature.bin for every frame of the split
+        float[][] out = new float[ids.size()][];
+        int r = 0;
+        for (int i = 0; i < ids.size(); i++) {
+            int count = frames.get(ids.get(i)).size();
+            float[] mean = new float[rows[r].length];
+            for (int k = 0; k < count; k++, r++) {
+                for (int j = 0; j < mean.length; j++) {
+                    mean[j] += rows[r][j] / count;
+                }
+            }
+            out[i] = mean;
+        }
+        return out;
     }
 
     /** Reads a BigFile and returns the rows of {@code ids} in that order. */

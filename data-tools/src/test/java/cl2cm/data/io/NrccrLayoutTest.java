@@ -77,6 +77,20 @@ class NrccrLayoutTest {
         assertTrue(rows.getMessage().contains("3 rows, but split test has 2"), rows.getMessage());
     }
 
+    /** Video: frame rows in the BigFile, grouped by NRCCR's video2frames.txt and mean-pooled per video. */
+    @Test
+    void videoFeaturesAreTheMeanOfTheirFrames() throws IOException {
+        Path feats = root.resolve("FeatureData");
+        NrccrLayout.writeBigFile(feats.resolve("test"), List.of("v1_0", "v1_1", "v2_0", "v9_0"),
+                new float[][]{{1, 2}, {3, 4}, {10, 20}, {7, 7}});
+        Files.writeString(feats.resolve("test/video2frames.txt"), "{'v1': ['v1_0', 'v1_1'], 'v2': ['v2_0']}");
+        float[][] v = NrccrLayout.readFeatures(feats, "test", List.of("v2", "v1"));
+        assertArrayEquals(new float[]{10, 20}, v[0]);
+        assertArrayEquals(new float[]{2, 3}, v[1]);
+        IOException e = assertThrows(IOException.class, () -> NrccrLayout.readFeatures(feats, "test", List.of("v9")));
+        assertTrue(e.getMessage().contains("no frames listed for captioned video 'v9'"), e.getMessage());
+    }
+
     private Path captions(String name, String content) throws IOException {
         Path text = root.resolve("c/TextData");
         Files.createDirectories(text);
