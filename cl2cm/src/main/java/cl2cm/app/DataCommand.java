@@ -33,6 +33,12 @@ final class DataCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** Images per split and captions per tag of an imported dataset. */
+    static void printSplits(Dataset ds, java.util.Map<String, Integer> captionsPerTag) {
+        ds.splits().values().forEach(s -> System.out.printf("  %s: %d images%n", s.name(), s.size()));
+        System.out.println("  captions per tag: " + captionsPerTag);
+    }
+
     @Command(name = "synth", mixinStandardHelpOptions = true,
             description = "Write the built-in synthetic multilingual scenes (captions in en, de, fr, cs, es; "
                     + "pseudo-translations tagged en2xx; PNG images) to <root>/synthscenes.")
@@ -188,8 +194,7 @@ final class DataCommand implements Runnable {
             NrccrLayout.write(ds, root);
             System.out.printf("wrote %s/%s: %d stamps (%d PNGs without a description skipped)%n", root,
                     ds.collection(), report[0].stamps(), report[0].skippedWithoutDescription());
-            ds.splits().values().forEach(s -> System.out.printf("  %s: %d images%n", s.name(), s.size()));
-            System.out.println("  captions per tag: " + report[0].captionsPerTag());
+            printSplits(ds, report[0].captionsPerTag());
             return 0;
         }
     }
@@ -222,8 +227,7 @@ final class DataCommand implements Runnable {
             NrccrLayout.write(ds, root);
             System.out.printf("wrote %s/%s: %d emoji (%d without an English CLDR name skipped)%n", root,
                     ds.collection(), report[0].emoji(), report[0].withoutEnglishName());
-            ds.splits().values().forEach(s -> System.out.printf("  %s: %d images%n", s.name(), s.size()));
-            System.out.println("  captions per tag: " + report[0].captionsPerTag());
+            printSplits(ds, report[0].captionsPerTag());
             return 0;
         }
     }

@@ -189,7 +189,6 @@ public final class StageRunner {
         try (TensorScope scope = TensorScope.open(name + " step")) {
             model.train(true);
             Map<String, Tensor> terms = step.losses(idx, ks);
-            Tensor total = null;
             double value = 0;
             for (Map.Entry<String, Tensor> e : terms.entrySet()) {
                 double v = e.getValue().item();
@@ -199,10 +198,9 @@ public final class StageRunner {
                             opt.stepCount() + 1, epoch + 1, s + 1));
                 }
                 value += v;
-                total = total == null ? e.getValue() : total.add(e.getValue());
             }
             model.zeroGrad();
-            total.backward();
+            Objectives.total(terms).backward();
             GradClip.clipGlobalNorm(model.trainableParameters(), cfg.clipNorm());
             schedule.apply(opt);
             opt.step();

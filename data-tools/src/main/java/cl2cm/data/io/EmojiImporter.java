@@ -1,9 +1,7 @@
 package cl2cm.data.io;
 
-import cl2cm.data.Caption;
 import cl2cm.data.Dataset;
 import cl2cm.data.ImageSet;
-import cl2cm.data.Split;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -23,7 +21,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -71,17 +68,8 @@ public final class EmojiImporter {
             names.put(l, JSON.readTree(f).path("annotations").path("annotations"));
         }
 
-        Map<String, List<String>> ids = new LinkedHashMap<>();
-        Map<String, List<byte[]>> pixels = new LinkedHashMap<>();
-        Map<String, List<Caption>> captions = new LinkedHashMap<>();
-        for (String split : List.of("train", "val", "test")) {
-            ids.put(split, new ArrayList<>());
-            pixels.put(split, new ArrayList<>());
-            captions.put(split, new ArrayList<>());
-        }
-        Map<String, Integer> perTag = new TreeMap<>();
+        PictureSetBuilder out = new PictureSetBuilder(imageSize);
         int unnamed = 0;
-        int count = 0;
         for (JsonNode e : JSON.readTree(index)) {
             String unified = e.path("unified").asText();
             byte[] png = files.get("package/img/google/64/" + e.path("image").asText());
@@ -89,42 +77,31 @@ public final class EmojiImporter {
                 continue;
             }
             String emoji = fromCodePoints(unified);
-            String en = name(names.get("en"), emoji);
-            if (en == null) {
+            if (name(names.get("en"), emoji) == null) {
                 unnamed++;
                 continue;
             }
-            String id = "emoji_" + unified.toLowerCase();
-            String split = HashSplits.of(id);
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
             if (img == null) {
                 throw new IOException(emojiTgz + "!package/img/google/64/" + e.path("image").asText()
                         + ": not a readable PNG");
             }
-            ids.get(split).add(id);
-            pixels.get(split).add(ImageSet.toChw(img, imageSize, imageSize, Color.WHITE));
+            Map<String, String> captions = new LinkedHashMap<>();
             for (String l : locales) {
-                String n = l.equals("en") ? en : name(names.get(l), emoji);
+                String n = name(names.get(l), emoji);
                 if (n != null) {
-                    captions.get(split).add(new Caption(id, l, 0, n));
-                    perTag.merge(l, 1, Integer::sum);
+                    captions.put(l, n);
                 }
             }
-            count++;
+            out.add("emoji_" + unified.toLowerCase(), ImageSet.toChw(img, imageSize, imageSize, Color.WHITE), captions);
         }
-        if (count == 0) {
+        if (out.items() == 0) {
             throw new IOException(emojiTgz + ": no emoji with both a Google image and an English CLDR name");
         }
-        Map<String, Split> splits = new LinkedHashMap<>();
-        for (String split : ids.keySet()) {
-            splits.put(split, new Split(split, ids.get(split),
-                    new ImageSet(imageSize, imageSize, pixels.get(split).toArray(new byte[0][])), null,
-                    captions.get(split)));
-        }
         if (report != null) {
-            report[0] = new Report(count, unnamed, perTag);
+            report[0] = new Report(out.items(), unnamed, out.captionsPerTag());
         }
-        return new Dataset(COLLECTION, splits);
+        return out.build(COLLECTION);
     }
 
     /** The CLDR spoken name (tts) of an emoji, trying it with and without U+FE0F variation selectors. */

@@ -1,9 +1,7 @@
 package cl2cm.data.io;
 
-import cl2cm.data.Caption;
 import cl2cm.data.Dataset;
 import cl2cm.data.ImageSet;
-import cl2cm.data.Split;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;
@@ -12,11 +10,9 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -53,15 +49,7 @@ public final class TuxPaintImporter {
         try (Stream<Path> s = Files.walk(stamps)) {
             pngs = s.filter(p -> p.getFileName().toString().endsWith(".png")).sorted().toList();
         }
-        Map<String, List<String>> ids = new LinkedHashMap<>();
-        Map<String, List<byte[]>> pixels = new LinkedHashMap<>();
-        Map<String, List<Caption>> captions = new LinkedHashMap<>();
-        for (String split : List.of("train", "val", "test")) {
-            ids.put(split, new ArrayList<>());
-            pixels.put(split, new ArrayList<>());
-            captions.put(split, new ArrayList<>());
-        }
-        Map<String, Integer> perTag = new TreeMap<>();
+        PictureSetBuilder out = new PictureSetBuilder(imageSize);
         int skipped = 0;
         for (Path png : pngs) {
             String base = png.getFileName().toString();
@@ -73,29 +61,21 @@ public final class TuxPaintImporter {
             }
             String rel = stamps.relativize(png).toString();
             String id = rel.substring(0, rel.length() - 4).replace('/', '_').replaceAll("[\\s#]+", "_");
-            Map<String, String> text = parseDescription(txt);
-            String split = HashSplits.of(id);
-            ids.get(split).add(id);
-            pixels.get(split).add(ImageSet.toChw(letterbox(read(png)), imageSize, imageSize, Color.WHITE));
-            for (Map.Entry<String, String> e : text.entrySet()) {
-                if (e.getKey().equals("en") || languages.contains(e.getKey())) {
-                    captions.get(split).add(new Caption(id, e.getKey(), 0, e.getValue()));
-                    perTag.merge(e.getKey(), 1, Integer::sum);
+            Map<String, String> kept = new LinkedHashMap<>();
+            parseDescription(txt).forEach((tag, text) -> {
+                if (tag.equals("en") || languages.contains(tag)) {
+                    kept.put(tag, text);
                 }
-            }
+            });
+            out.add(id, ImageSet.toChw(letterbox(read(png)), imageSize, imageSize, Color.WHITE), kept);
         }
-        if (ids.values().stream().allMatch(List::isEmpty)) {
+        if (out.items() == 0) {
             throw new IOException(stamps + ": no PNG stamp with a .txt description found");
         }
-        Map<String, Split> splits = new LinkedHashMap<>();
-        for (String split : ids.keySet()) {
-            ImageSet images = new ImageSet(imageSize, imageSize, pixels.get(split).toArray(new byte[0][]));
-            splits.put(split, new Split(split, ids.get(split), images, null, captions.get(split)));
-        }
         if (report != null) {
-            report[0] = new Report(pngs.size() - skipped, skipped, perTag);
+            report[0] = new Report(out.items(), skipped, out.captionsPerTag());
         }
-        return new Dataset(COLLECTION, splits);
+        return out.build(COLLECTION);
     }
 
     /** English first line, then {@code <locale>.utf8=<text>} lines; returns tag -> caption. */

@@ -157,8 +157,7 @@ public final class CudaBackend implements Backend {
                 throw new CudaError("kernels.ptx is missing from the engine jar (run tools/cuda/build-ptx.sh)");
             }
             byte[] ptx = in.readAllBytes();
-            byte[] z = Arrays.copyOf(ptx, ptx.length + 1); // cuModuleLoadData wants a NUL-terminated image
-            return z;
+            return Arrays.copyOf(ptx, ptx.length + 1); // cuModuleLoadData wants a NUL-terminated image
         } catch (IOException e) {
             throw new CudaError("cannot read kernels.ptx", e);
         }
