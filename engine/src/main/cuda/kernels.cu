@@ -505,14 +505,14 @@ __device__ void avg_pool_backward(const T* gy, Conv g, T* gx) {
 // out[i] = u(seed, i) < p ? 0 : scale with u = splitmix64(seed + (i + 1) * golden) >> 11 / 2^53, exactly as
 // cl2cm.engine.backend.DropoutHash computes it on the CPU.
 template <typename T>
-__device__ void dropout_mask(T* out, long long n, double p, double scale, unsigned long long seed) {
+__device__ void dropout(const T* x, T* out, long long n, double p, double scale, unsigned long long seed) {
     GRID_LOOP(i, n) {
         unsigned long long z = seed + (unsigned long long) (i + 1) * 0x9E3779B97F4A7C15ULL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
         z ^= z >> 31;
         double u = (double) (z >> 11) * 0x1.0p-53;
-        out[i] = u < p ? (T) 0 : (T) scale;
+        out[i] = u < p ? (T) 0 : (T) scale * x[i];
     }
 }
 
@@ -576,8 +576,8 @@ extern "C" __global__ void max_pool_backward_##S(const T* x, const T* gy, Conv g
     max_pool_backward<T>(x, gy, g, gx); }                                                                              \
 extern "C" __global__ void avg_pool_##S(const T* x, Conv g, T* y) { avg_pool<T>(x, g, y); }                           \
 extern "C" __global__ void avg_pool_backward_##S(const T* gy, Conv g, T* gx) { avg_pool_backward<T>(gy, g, gx); }     \
-extern "C" __global__ void dropout_mask_##S(T* out, long long n, double p, double scale, unsigned long long seed) { \
-    dropout_mask<T>(out, n, p, scale, seed); }                                                                         \
+extern "C" __global__ void dropout_##S(const T* x, T* out, long long n, double p, double scale,                     \
+                                      unsigned long long seed) { dropout<T>(x, out, n, p, scale, seed); }              \
 extern "C" __global__ void adam_##S(T* p, const T* g, T* m, T* v, long long n, T lr, T b1, T b2, T eps, T wd,         \
                                     int dec, T bc1, T bc2) { adam<T>(p, g, m, v, n, lr, b1, b2, eps, wd, dec, bc1, bc2); }
 

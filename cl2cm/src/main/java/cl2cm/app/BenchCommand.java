@@ -2,7 +2,6 @@ package cl2cm.app;
 
 import cl2cm.engine.autograd.GradMode;
 import cl2cm.engine.backend.Backend;
-import cl2cm.engine.cuda.CudaBackend;
 import cl2cm.engine.nn.Module;
 import cl2cm.engine.nn.Parameter;
 import cl2cm.engine.nn.bert.BertConfig;
@@ -218,7 +217,7 @@ final class BenchCommand implements Callable<Integer> {
         double run();
     }
 
-    /** Median and minimum step times, and the peak device memory in MiB (CUDA only, else -1). */
+    /** Median and minimum step times, and the peak memory held by tensors in MiB. */
     private record Timing(double medianMs, double minMs, double peakMiB) {
         String json() {
             return String.format("{\"median_ms\": %.1f, \"min_ms\": %.1f%s}", medianMs, minMs,
@@ -227,12 +226,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Timing timeStage(Backend be, Step step) {
-        CudaBackend cuda = be instanceof CudaBackend c ? c : null;
-        if (cuda != null) {
-            cuda.resetPeakMemory();
-        }
+        be.resetPeakMemory();
         double[] ms = time(step);
-        double peak = cuda == null ? -1 : cuda.memoryStats().peakInUse() / 1048576.0;
+        double peak = be.memoryStats().peakMiB();
         return new Timing(median(ms), Arrays.stream(ms).min().orElse(0), peak);
     }
 

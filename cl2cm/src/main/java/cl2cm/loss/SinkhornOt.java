@@ -4,6 +4,7 @@ import cl2cm.engine.autograd.GradMode;
 import cl2cm.engine.ops.Nn;
 import cl2cm.engine.tensor.Shape;
 import cl2cm.engine.tensor.Tensor;
+import cl2cm.engine.tensor.TensorScope;
 
 /**
  * Word-level alignment by entropic optimal transport between the token states of a source and a target sentence.
@@ -49,12 +50,15 @@ public final class SinkhornOt {
         return plan.detach().mul(cost).sum(new int[]{1, 2}, false).mean();
     }
 
-    /** The entropic transport plan for a cost [B, Ts, Tt], by log-domain Sinkhorn (no gradient). */
+    /**
+     * The entropic transport plan for a cost [B, Ts, Tt], by log-domain Sinkhorn (no gradient). The iterations'
+     * temporaries are released as soon as the plan is known; only the plan outlives this call.
+     */
     public static Tensor plan(Tensor cost, Tensor xMask, Tensor yMask, double eps, int iterations) {
         if (eps <= 0 || iterations < 1) {
             throw new IllegalArgumentException("OT needs epsilon > 0 and at least one iteration");
         }
-        try (GradMode.Guard g = GradMode.set(false)) {
+        try (GradMode.Guard g = GradMode.set(false); TensorScope scope = TensorScope.open("sinkhorn")) {
             Tensor c = cost.detach();
             Tensor xm = xMask.to(c.dtype());
             Tensor ym = yMask.to(c.dtype());
@@ -68,7 +72,8 @@ public final class SinkhornOt {
                 f = logA.sub(Nn.logSumExp(gg.unsqueeze(1).sub(c).div(eps).add(biasY), 2, false).mul(eps));
                 gg = logB.sub(Nn.logSumExp(f.unsqueeze(2).sub(c).div(eps).add(biasX), 1, false).mul(eps));
             }
-            return f.unsqueeze(2).add(gg.unsqueeze(1)).sub(c).div(eps).exp().mul(xm.unsqueeze(2)).mul(ym.unsqueeze(1));
+            return scope.keep(f.unsqueeze(2).add(gg.unsqueeze(1)).sub(c).div(eps).exp().mul(xm.unsqueeze(2))
+                    .mul(ym.unsqueeze(1)));
         }
     }
 }

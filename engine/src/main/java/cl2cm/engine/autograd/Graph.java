@@ -1,6 +1,7 @@
 package cl2cm.engine.autograd;
 
 import cl2cm.engine.tensor.Shape;
+import cl2cm.engine.tensor.Storage;
 import cl2cm.engine.tensor.Tensor;
 import cl2cm.engine.tensor.TensorScope;
 
@@ -36,6 +37,11 @@ public final class Graph {
     /**
      * Back-propagates {@code seed} (the gradient of some scalar with respect to {@code root}) through the graph,
      * accumulating into {@code .grad()} of every leaf that requires a gradient. The graph is freed afterwards.
+     *
+     * <p>Memory: gradients of intermediate tensors live only until the ops that consume them have run (each storage
+     * is reference-counted while it waits in the pending map), and a gradient rule's own temporaries are released as
+     * soon as the rule returns. Only leaf gradients, copied out of the backward scope, survive. Without this, a step
+     * would hold every activation gradient at once, about as much memory again as the forward pass.
      */
     public static void backward(Tensor root, Tensor seed) {
         if (!root.requiresGrad()) {
@@ -44,8 +50,10 @@ public final class Graph {
         }
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-        grads.put(root, seed);
-        try (GradMode.Guard g = GradMode.set(false)) {
+        try (GradMode.Guard g = GradMode.set(false); TensorScope scope = TensorScope.open("backward")) {
+            PendingGradients pending = new PendingGradients(scope);
+            grads.put(root, seed);
+            pending.hold(seed);
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Tensor grad = grads.remove(t);
@@ -55,10 +63,11 @@ public final class Graph {
                 Node node = t.gradFn();
                 if (node == null) {
                     accumulateLeaf(t, grad);
+                    pending.drop(grad);
                     continue;
                 }
                 Tensor[] inputs = node.inputs();
-                Tensor[] inputGrads = node.applyRule(grad);
+                Tensor[] inputGrads = applyInOwnScope(node, grad);
                 node.free();
                 for (int k = 0; k < inputs.length; k++) {
                     Tensor in = inputs[k];
@@ -71,8 +80,59 @@ public final class Graph {
                                 + Shape.str(gk.shape()) + " for input " + k + " of shape " + Shape.str(in.shape()));
                     }
                     Tensor prev = grads.get(in);
-                    grads.put(in, prev == null ? gk : prev.add(gk));
+                    Tensor next = prev == null ? gk : prev.add(gk);
+                    grads.put(in, next);
+                    pending.hold(next);
+                    if (prev != null) {
+                        pending.drop(prev);
+                    }
                 }
+                for (Tensor gk : inputGrads) {
+                    pending.releaseIfDead(gk);   // summed into another gradient, or for an input that needs none
+                }
+                pending.drop(grad);
+            }
+        }
+    }
+
+    /** Runs the node's gradient rule in a scope of its own: the returned gradients are kept, its temporaries freed. */
+    private static Tensor[] applyInOwnScope(Node node, Tensor grad) {
+        try (TensorScope ruleScope = TensorScope.open("gradient of " + node.op())) {
+            Tensor[] inputGrads = node.applyRule(grad);
+            for (Tensor gk : inputGrads) {
+                if (gk != null) {
+                    ruleScope.keep(gk);
+                }
+            }
+            return inputGrads;
+        }
+    }
+
+    /**
+     * Reference counts of the storages behind gradients waiting to be consumed (several gradients may share one
+     * storage: rules return views, and {@code add} passes the same gradient to both inputs). A storage that no pending
+     * gradient uses any more is released at once, provided backward allocated it.
+     */
+    private static final class PendingGradients {
+        private final TensorScope scope;
+        private final Map<Storage, Integer> counts = new IdentityHashMap<>();
+
+        PendingGradients(TensorScope scope) {
+            this.scope = scope;
+        }
+
+        void hold(Tensor t) {
+            counts.merge(t.storage(), 1, Integer::sum);
+        }
+
+        void drop(Tensor t) {
+            counts.computeIfPresent(t.storage(), (s, n) -> n == 1 ? null : n - 1);
+            releaseIfDead(t);
+        }
+
+        void releaseIfDead(Tensor t) {
+            if (t != null && !t.isReleased() && !counts.containsKey(t.storage())) {
+                scope.releaseIfOwned(t.storage());
             }
         }
     }

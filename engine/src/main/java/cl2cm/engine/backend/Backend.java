@@ -27,6 +27,12 @@ public interface Backend {
         return allocate(dtype, numel);
     }
 
+    /** Bytes held by this backend's live tensors now and at their peak (see {@link MemoryStats}). */
+    MemoryStats memoryStats();
+
+    /** Starts a new peak: {@code memoryStats().peakInUse()} becomes the bytes in use now. */
+    void resetPeakMemory();
+
     /** A storage holding {@code data} converted to {@code dtype}. */
     Storage fromDoubles(DType dtype, double[] data);
 
@@ -125,10 +131,11 @@ public interface Backend {
     // ---- random ------------------------------------------------------------------------------------------------
 
     /**
-     * Inverted-dropout mask: out[i] = u(seed, i) < p ? 0 : scale for the first n elements, where u is the counter-based
-     * uniform {@link DropoutHash#uniform}. Every backend draws the same mask for the same seed, on the device.
+     * Inverted dropout of the first n elements: out[i] = u(seed, i) < p ? 0 : scale * x[i], where u is the
+     * counter-based uniform {@link DropoutHash#uniform}. Every backend drops the same elements for the same seed, and
+     * backward applies the same call to the output gradient, so no mask is ever stored.
      */
-    void dropoutMask(Storage out, long n, double p, double scale, long seed);
+    void dropout(Storage x, Storage out, long n, double p, double scale, long seed);
 
     // ---- optimizers (in place) ---------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ package cl2cm.engine.backend;
  * The counter-based random numbers behind dropout masks: element i of a mask with seed s gets
  * u = splitmix64(s + (i + 1) * golden) / 2^64 (top 53 bits). Being a pure function of (seed, index), it runs in
  * parallel on any device and gives every backend the same mask, so CPU and GPU training steps agree exactly.
- * The CUDA kernel (kernels.cu, dropout_mask) implements the same arithmetic on unsigned 64-bit integers.
+ * The CUDA kernel (kernels.cu, dropout) implements the same arithmetic on unsigned 64-bit integers.
  */
 public final class DropoutHash {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;

@@ -3,7 +3,9 @@ package cl2cm.engine.cpu;
 import cl2cm.engine.backend.Backend;
 import cl2cm.engine.backend.BinaryOp;
 import cl2cm.engine.backend.ConvGeometry;
+import cl2cm.engine.backend.DropoutHash;
 import cl2cm.engine.backend.MatOperand;
+import cl2cm.engine.backend.MemoryStats;
 import cl2cm.engine.backend.ReduceOp;
 import cl2cm.engine.backend.UnaryOp;
 import cl2cm.engine.backend.View;
@@ -64,6 +66,16 @@ public final class CpuBackend implements Backend {
         CpuStorage s = CpuStorage.allocate(dtype, numel);
         TensorScope.register(s);
         return s;
+    }
+
+    @Override
+    public MemoryStats memoryStats() {
+        return CpuMemory.stats();
+    }
+
+    @Override
+    public void resetPeakMemory() {
+        CpuMemory.resetPeak();
     }
 
     @Override
@@ -442,13 +454,26 @@ public final class CpuBackend implements Backend {
     // ---- optimizers --------------------------------------------------------------------------------------------
 
     @Override
-    public void dropoutMask(Storage out, long n, double p, double scale, long seed) {
-        CpuStorage o = c(out);
-        Parallel.forRange((int) n, 1 << 14, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                o.set(i, cl2cm.engine.backend.DropoutHash.uniform(seed, i) < p ? 0.0 : scale);
-            }
-        });
+    public void dropout(Storage x, Storage out, long n, double p, double scale, long seed) {
+        sameDType(x, out);
+        if (f32(x)) {
+            float[] xs = f(x);
+            float[] o = f(out);
+            float sc = (float) scale;
+            Parallel.forRange((int) n, 1 << 14, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    o[i] = DropoutHash.uniform(seed, i) < p ? 0f : xs[i] * sc;
+                }
+            });
+        } else {
+            double[] xs = d(x);
+            double[] o = d(out);
+            Parallel.forRange((int) n, 1 << 14, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    o[i] = DropoutHash.uniform(seed, i) < p ? 0.0 : xs[i] * scale;
+                }
+            });
+        }
     }
 
     @Override

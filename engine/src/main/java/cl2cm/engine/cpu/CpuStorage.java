@@ -12,11 +12,13 @@ final class CpuStorage extends Storage {
     CpuStorage(float[] data) {
         super(DType.F32, data.length);
         this.f = data;
+        CpuMemory.allocated(4L * data.length);
     }
 
     CpuStorage(double[] data) {
         super(DType.F64, data.length);
         this.d = data;
+        CpuMemory.allocated(8L * data.length);
     }
 
     static CpuStorage allocate(DType dtype, long numel) {
@@ -61,6 +63,7 @@ final class CpuStorage extends Storage {
 
     @Override
     protected void free() {
+        CpuMemory.freed(f != null ? 4L * f.length : 8L * d.length);
         f = null;
         d = null;
     }

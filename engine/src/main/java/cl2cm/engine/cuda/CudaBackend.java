@@ -4,6 +4,7 @@ import cl2cm.engine.backend.Backend;
 import cl2cm.engine.backend.BinaryOp;
 import cl2cm.engine.backend.ConvGeometry;
 import cl2cm.engine.backend.MatOperand;
+import cl2cm.engine.backend.MemoryStats;
 import cl2cm.engine.backend.ReduceOp;
 import cl2cm.engine.backend.UnaryOp;
 import cl2cm.engine.backend.View;
@@ -187,10 +188,12 @@ public final class CudaBackend implements Backend {
         JCudaDriver.cuStreamSynchronize(stream);
     }
 
-    public DeviceAllocator.Stats memoryStats() {
+    @Override
+    public MemoryStats memoryStats() {
         return allocator.stats();
     }
 
+    @Override
     public void resetPeakMemory() {
         allocator.resetPeak();
     }
@@ -641,10 +644,10 @@ public final class CudaBackend implements Backend {
     // ---- random ------------------------------------------------------------------------------------------------
 
     @Override
-    public void dropoutMask(Storage out, long n, double p, double scale, long seed) {
-        DType t = same("dropout mask", out);
+    public void dropout(Storage x, Storage out, long n, double p, double scale, long seed) {
+        DType t = same("dropout", x, out);
         if (n > 0) {
-            launch("dropout_mask_" + suffix(t), n, ptr(out), n, p, scale, seed);
+            launch("dropout_" + suffix(t), n, ptr(x), ptr(out), n, p, scale, seed);
         }
     }
 

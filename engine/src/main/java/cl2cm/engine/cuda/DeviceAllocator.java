@@ -1,5 +1,6 @@
 package cl2cm.engine.cuda;
 
+import cl2cm.engine.backend.MemoryStats;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
@@ -96,15 +97,11 @@ final class DeviceAllocator {
         cached = 0;
     }
 
-    synchronized Stats stats() {
-        return new Stats(inUse, cached, peakInUse, cudaMallocs);
+    synchronized MemoryStats stats() {
+        return new MemoryStats(inUse, cached, peakInUse, cudaMallocs);
     }
 
     synchronized void resetPeak() {
         peakInUse = inUse;
-    }
-
-    /** Bytes held by live tensors, bytes cached for reuse, the peak of the first, and cuMemAlloc calls so far. */
-    public record Stats(long inUse, long cached, long peakInUse, long cudaMallocs) {
     }
 }

@@ -20,4 +20,9 @@ public final class Dropout extends Module {
     public Tensor forward(Tensor x) {
         return Nn.dropout(x, p, isTraining(), rng);
     }
+
+    /** dropout(x) + residual, fused (see {@link Nn#dropoutAdd}); draws the same mask as {@code forward(x)} would. */
+    public Tensor forwardAdd(Tensor x, Tensor residual) {
+        return Nn.dropoutAdd(x, residual, p, isTraining(), rng);
+    }
 }

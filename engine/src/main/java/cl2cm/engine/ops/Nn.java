@@ -152,15 +152,47 @@ public final class Nn {
 
     /** Inverted dropout: zeroes elements with probability p and scales the rest by 1/(1-p); identity when not training. */
     public static Tensor dropout(Tensor x, double p, boolean training, Rng rng) {
-        if (p < 0 || p >= 1) {
-            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
-        }
+        checkDropout(p);
         if (!training || p == 0) {
             return x;
         }
-        Tensor mask = Tensor.empty(x.dtype(), x.backend(), x.shape());
-        x.backend().dropoutMask(mask.storage(), mask.numel(), p, 1.0 / (1 - p), rng.nextLong());
-        return x.mul(mask);
+        long seed = rng.nextLong();
+        double scale = 1.0 / (1 - p);
+        Tensor y = applyDropout(x.contiguous(), p, scale, seed);
+        // The mask is a function of (seed, index): backward redraws it instead of keeping it.
+        return Graph.record("dropout", y, new Tensor[]{x}, g -> new Tensor[]{applyDropout(g.contiguous(), p, scale, seed)});
+    }
+
+    /**
+     * dropout(x) + residual in one step (a transformer sublayer's output joining the residual stream): the same
+     * result and gradients as {@code dropout(x, p, training, rng).add(residual)}, without keeping the dropped-out
+     * tensor alive until the end of the step. x and residual must have the same shape.
+     */
+    public static Tensor dropoutAdd(Tensor x, Tensor residual, double p, boolean training, Rng rng) {
+        checkDropout(p);
+        Ops.sameShape("dropout-add", x, residual);
+        if (!training || p == 0) {
+            return x.add(residual);
+        }
+        long seed = rng.nextLong();
+        double scale = 1.0 / (1 - p);
+        Tensor y = applyDropout(x.contiguous(), p, scale, seed);
+        Tensor r = residual.contiguous();
+        y.backend().axpby(y.storage(), 1.0, r.storage(), 1.0, y.numel());
+        return Graph.record("dropout_add", y, new Tensor[]{x, residual},
+                g -> new Tensor[]{applyDropout(g.contiguous(), p, scale, seed), g});
+    }
+
+    private static void checkDropout(double p) {
+        if (p < 0 || p >= 1) {
+            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+        }
+    }
+
+    private static Tensor applyDropout(Tensor xc, double p, double scale, long seed) {
+        Tensor y = Tensor.empty(xc.dtype(), xc.backend(), xc.shape());
+        xc.backend().dropout(xc.storage(), y.storage(), y.numel(), p, scale, seed);
+        return y;
     }
 
     /** Rows of weight [V, D] for each id; the result has shape idsShape + [D]. */

@@ -28,4 +28,13 @@ final class Ops {
                     + Shape.str(t.shape()));
         }
     }
+
+    /** Same device, dtype and shape (no broadcasting). */
+    static void sameShape(String op, Tensor a, Tensor b) {
+        sameDevice(op, a, b);
+        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalArgumentException(op + ": operands must have the same shape, got " + Shape.str(a.shape())
+                    + " and " + Shape.str(b.shape()));
+        }
+    }
 }

@@ -141,6 +141,11 @@ public class Tensor {
         return storage;
     }
 
+    /** Whether this tensor's memory has been released (its scope closed, or it was freed early). */
+    public boolean isReleased() {
+        return storage.isReleased();
+    }
+
     public int[] strides() {
         return strides.clone();
     }

@@ -73,6 +73,18 @@ public final class TensorScope implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Releases {@code s} now if this scope owns it and returns true; storages of other scopes are left alone. For
+     * code that knows a storage is dead before its scope ends (backward frees each gradient once it is consumed).
+     */
+    public boolean releaseIfOwned(Storage s) {
+        if (owned.remove(s) == null) {
+            return false;
+        }
+        s.releaseBecause("TensorScope '" + name + "' (released early, no longer needed)");
+        return true;
+    }
+
     /** Number of storages this scope would release now (for tests and memory reports). */
     public int ownedCount() {
         return owned.size();

@@ -221,6 +221,7 @@ class BackendParityTest {
         parity("kl div", 1e-5, t -> Losses.klDiv(t[0].logSoftmax(-1), t[0].mul(2).softmax(-1)), table);
         // The same seed gives the same mask on every backend (counter-based hash), so dropout is comparable too.
         parity("dropout", 1e-6, t -> Nn.dropout(t[0], 0.3, true, new Rng(5)), table);
+        parity("dropout-add", 1e-6, t -> Nn.dropoutAdd(t[0], t[0].mul(0.5), 0.3, true, new Rng(5)), table);
         Tensor mask = Tensor.of(new double[]{1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1}, DType.F64, 11, 1);
         parity("where", 1e-6, t -> Pointwise.where(mask.to(t[0].dtype()).to(t[0].backend()), t[0], t[0].neg()), table);
     }
@@ -228,8 +229,9 @@ class BackendParityTest {
     @Test
     void dropoutMasksFollowTheHashAndTheRate() {
         for (Target target : TARGETS) {
+            Tensor ones = Tensor.zeros(target.dtype(), target.backend(), 100_001).add(1.0);
             Tensor m = Tensor.zeros(target.dtype(), target.backend(), 100_001);
-            target.backend().dropoutMask(m.storage(), m.numel(), 0.25, 4.0 / 3, 1234);
+            target.backend().dropout(ones.storage(), m.storage(), m.numel(), 0.25, 4.0 / 3, 1234);
             double[] v = m.toDoubleArray();
             int dropped = 0;
             for (int i = 0; i < v.length; i++) {

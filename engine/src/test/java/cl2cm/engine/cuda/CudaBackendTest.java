@@ -44,11 +44,11 @@ class CudaBackendTest {
         };
         step.run();
         step.run();
-        long before = cuda.memoryStats().cudaMallocs();
+        long before = cuda.memoryStats().allocations();
         for (int i = 0; i < 10; i++) {
             step.run();
         }
-        assertEquals(before, cuda.memoryStats().cudaMallocs(), "steady-state steps must not call cuMemAlloc");
+        assertEquals(before, cuda.memoryStats().allocations(), "steady-state steps must not call cuMemAlloc");
     }
 
     @Test

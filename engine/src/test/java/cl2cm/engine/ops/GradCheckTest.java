@@ -167,6 +167,8 @@ class GradCheckTest {
                 in(uniform(r, 5, 4), 5, 4));
         // Dropout: the same seed in every evaluation gives the same mask.
         GradCheck.check("dropout", t -> Nn.dropout(t[0], 0.3, true, new Rng(99)), in(uniform(r, 4, 9), 4, 9));
+        GradCheck.check("dropout-add", t -> Nn.dropoutAdd(t[0], t[1].tanh(), 0.3, true, new Rng(99)),
+                in(uniform(r, 4, 9), 4, 9), in(uniform(r, 4, 9), 4, 9));
         GradCheck.check("linear", t -> Nn.linear(t[0], t[1], t[2]),
                 in(uniform(r, 2, 3, 5), 2, 3, 5), in(uniform(r, 4, 5), 4, 5), in(uniform(r, 4), 4));
         GradCheck.check("addmm, transposed input", t -> Linalg.addmm(t[0], t[1].mT(), t[2]),

@@ -43,10 +43,10 @@ public final class BertLayer extends Module {
 
     /** Self-attention over x [B, T, H] with an additive key mask [B, 1, 1, T] (or null). */
     public Tensor forward(Tensor x, Tensor maskBias) {
-        Tensor a = attnNorm.forward(dropout.forward(attnOut.forward(self.forward(x, x, maskBias))).add(x));
+        Tensor a = attnNorm.forward(dropout.forwardAdd(attnOut.forward(self.forward(x, x, maskBias)), x));
         Tensor hmid = intermediate.forward(a);
         hmid = geluTanh ? hmid.geluTanh() : hmid.gelu();
-        return outNorm.forward(dropout.forward(out.forward(hmid)).add(a));
+        return outNorm.forward(dropout.forwardAdd(out.forward(hmid), a));
     }
 
     /** A named grouping without computation of its own, to reproduce Hugging Face's module tree. */
