@@ -8,7 +8,7 @@ Prints one JSON line like the Java command. Models are built as in cl2cm: a Hugg
 with masked mean pooling, a linear projection and L2 normalisation; a ConvNet of [3x3 conv s2, BN, ReLU, 3x3 conv s1,
 BN, ReLU] stages with global average pooling (bench-small) or an MLP over 512-d features (bench-base). Stage 1:
 InfoNCE(S, T, 0.05) + 0.1 x Sinkhorn OT (cost 1 - cos, eps 0.1, 30 log-domain iterations, plan detached); stage 2:
-InfoNCE(V, S) + InfoNCE(V, T) + 1.0 x relational KD from the frozen CLN (tau 0.05 both); backward, clip at 2, AdamW.
+InfoNCE(V, S) + InfoNCE(V, T) + 1.0 x relational KD from the frozen CLN (teacher tau 0.1, student tau 0.05); backward, clip at 2, AdamW.
 """
 import argparse
 import json
@@ -91,7 +91,7 @@ def sinkhorn_ot(x, y, xm, ym, eps=0.1, iters=30):
     return (plan * cost).sum((1, 2)).mean()
 
 
-def kd(teacher_sim, student_sim, tau_t=0.05, tau_s=0.05):
+def kd(teacher_sim, student_sim, tau_t=0.1, tau_s=0.05):
     t = teacher_sim.detach() / tau_t
     s = student_sim / tau_s
     rows = F.kl_div(s.log_softmax(1), t.softmax(1), reduction="batchmean")

@@ -2,6 +2,7 @@ package cl2cm.app;
 
 import cl2cm.engine.autograd.GradMode;
 import cl2cm.engine.backend.Backend;
+import cl2cm.engine.cuda.CudaBackend;
 import cl2cm.engine.nn.Module;
 import cl2cm.engine.nn.Parameter;
 import cl2cm.engine.nn.bert.BertConfig;
@@ -51,6 +52,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--steps", defaultValue = "10", description = "timed steps per stage after 2 warm-up steps")
     int steps;
+
+    @Option(names = "--profile", description = "CUDA only: after timing, run each stage again with every kernel timed "
+            + "by CUDA events and print the kernels that take the most GPU time")
+    boolean profile;
 
     @Option(names = "--encode", description = "time mBERT-base forward passes instead of training steps")
     boolean encode;
@@ -105,11 +110,11 @@ final class BenchCommand implements Callable<Integer> {
         Rng data = new Rng(2);
 
         Cl2cmConfig.Loss losses = Cl2cmConfig.defaults().loss();
-        Timing s1 = timeStage(be, () -> {
+        Timing s1 = timeStage("stage 1", be, () -> {
             TokenBatch pairs = tokens(data, 2 * b, p.seqLen(), p.text().vocabSize());
             return update(cln, clnOpt, Objectives.total(Objectives.crossLingual(cln, pairs, losses)));
         });
-        Timing s2 = timeStage(be, () -> {
+        Timing s2 = timeStage("stage 2", be, () -> {
             TokenBatch pairs = tokens(data, 2 * b, p.seqLen(), p.text().vocabSize());
             Tensor visual = p.convChannels() != null ? data.normal(0, 1, DType.F32, be, b, 3, 64, 64)
                     : data.normal(0, 1, DType.F32, be, b, p.featureDim());
@@ -225,10 +230,19 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private Timing timeStage(Backend be, Step step) {
+    private Timing timeStage(String name, Backend be, Step step) {
         be.resetPeakMemory();
         double[] ms = time(step);
         double peak = be.memoryStats().peakMiB();
+        if (profile) {
+            if (!(be instanceof CudaBackend cuda)) {
+                throw new IllegalArgumentException("--profile needs --device cuda");
+            }
+            cuda.startProfiling();
+            time(step);
+            System.out.printf("%s, kernels by GPU time (%d profiled steps after 2 warm-up):%n%s", name, steps,
+                    cuda.stopProfiling().table(25, steps + 2));
+        }
         return new Timing(median(ms), Arrays.stream(ms).min().orElse(0), peak);
     }
 

@@ -116,6 +116,10 @@ final class DemoCommand implements Callable<Integer> {
                 m.put(model + "_mR_mean", round(mean(v)));
                 m.put(model + "_mR_std", round(std(v)));
             }
+            PairedDifference d = PairedDifference.of(runs);
+            m.put("paired_difference_mR", Map.of("mean", round(d.mean()), "std", round(d.std()),
+                    "ci95_low", round(d.ciLow()), "ci95_high", round(d.ciHigh()), "cl2cm_wins", d.wins(),
+                    "seeds", d.n()));
             m.put("runs", runs);
         }
         return m;
@@ -165,6 +169,33 @@ final class DemoCommand implements Callable<Integer> {
                 double[] v = runs.stream().mapToDouble(r -> mR(r, model)).toArray();
                 log.printf("%-10s mR %.2f +- %.2f over %d seeds%n", model, mean(v), std(v), v.length);
             }
+            PairedDifference d = PairedDifference.of(runs);
+            log.printf("CL2CM - baseline, paired by seed: %+.2f +- %.2f mR, 95%% CI [%+.2f, %+.2f], CL2CM ahead in %d "
+                    + "of %d seeds%s%n", d.mean(), d.std(), d.ciLow(), d.ciHigh(), d.wins(), d.n(),
+                    d.ciLow() > 0 ? " (a gain beyond seed noise)" : d.ciHigh() < 0 ? " (a loss beyond seed noise)"
+                            : " (not distinguishable from seed noise)");
+        }
+    }
+
+    /**
+     * CL2CM's mR minus the baseline's over seeds (both models share data, initialisation and batch order within a
+     * seed, so the difference is paired), with a Student-t 95 % confidence interval for its mean.
+     */
+    record PairedDifference(int n, double mean, double std, double ciLow, double ciHigh, int wins) {
+        /** Two-sided 97.5 % quantiles of Student's t for 1..30 degrees of freedom. */
+        private static final double[] T975 = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+                2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+
+        static PairedDifference of(List<Map<String, Object>> runs) {
+            double[] d = runs.stream().mapToDouble(r -> mR(r, "cl2cm") - mR(r, "baseline")).toArray();
+            int df = d.length - 1;
+            double t = df <= T975.length ? T975[df - 1] : 1.96;
+            double m = DemoCommand.mean(d);
+            double s = DemoCommand.std(d);
+            double half = t * s / Math.sqrt(d.length);
+            int wins = (int) java.util.Arrays.stream(d).filter(x -> x > 0).count();
+            return new PairedDifference(d.length, m, s, m - half, m + half, wins);
         }
     }
 }

@@ -64,7 +64,7 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
                 new Text(128, 2, 4, 256, 24, 0.1, "", 2),
                 new Vision(List.of(16, 32, 64), "pixels", 512),
                 128,
-                new Loss("infonce", 0.05, 0.2, 1.0, 0.05, 0.05, 0.05, 0.1, 0.1, 30),
+                new Loss("infonce", 0.05, 0.2, 1.0, 0.1, 0.05, 0.05, 0.1, 0.1, 30),
                 new Stage(2, 128, 2e-3, 0.01, 0.05, 2.0, 0),
                 new Stage(6, 128, 2e-3, 0.01, 0.05, 2.0, 3),
                 1);

@@ -140,10 +140,31 @@ public interface Backend {
     // ---- optimizers (in place) ---------------------------------------------------------------------------------
 
     /**
-     * One Adam/AdamW update of n elements: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
-     * p -= lr * (m / bc1) / (sqrt(v / bc2) + eps) where bc1 = 1 - b1^step, bc2 = 1 - b2^step. Decoupled weight decay
-     * (AdamW) multiplies p by (1 - lr * wd) first; L2 decay (Adam) adds wd * p to g.
+     * The sum of the squares of every element of every storage, accumulated in float64 and returned to the host
+     * (gradient clipping's global norm: one pass and one transfer for a whole model).
      */
-    void adamUpdate(Storage param, Storage grad, Storage m, Storage v, long n, double lr, double beta1, double beta2,
-                    double eps, double weightDecay, boolean decoupled, long step);
+    double sumOfSquares(java.util.List<Storage> xs);
+
+    /** In place: every element of every storage times {@code factor}. */
+    void scale(java.util.List<Storage> xs, double factor);
+
+    /**
+     * One Adam/AdamW update of every element of every parameter (all of one dtype; a GPU does them all in one
+     * launch): m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr * (m / bc1) / (sqrt(v / bc2) + eps) where
+     * bc1 = 1 - b1^step, bc2 = 1 - b2^step. Decoupled weight decay (AdamW) multiplies p by (1 - lr * wd) first; L2
+     * decay (Adam) adds wd * p to g.
+     */
+    void adamUpdate(java.util.List<AdamTensors> tensors, double lr, double beta1, double beta2, double eps,
+                    double weightDecay, boolean decoupled, long step);
+
+    /** A parameter, its gradient and its two moment estimates: four storages of the same length. */
+    record AdamTensors(Storage param, Storage grad, Storage m, Storage v) {
+        public AdamTensors {
+            long n = param.numel();
+            if (grad.numel() != n || m.numel() != n || v.numel() != n) {
+                throw new IllegalArgumentException("Adam: parameter of " + n + " elements with gradient "
+                        + grad.numel() + ", moments " + m.numel() + " and " + v.numel());
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package cl2cm.engine.cpu;
 
 import cl2cm.engine.backend.Backend;
+import cl2cm.engine.backend.Backend.AdamTensors;
 import cl2cm.engine.backend.BinaryOp;
 import cl2cm.engine.backend.ConvGeometry;
 import cl2cm.engine.backend.DropoutHash;
@@ -477,15 +478,42 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void adamUpdate(Storage param, Storage grad, Storage m, Storage v, long n, double lr, double beta1,
-                           double beta2, double eps, double weightDecay, boolean decoupled, long step) {
-        sameDType(param, grad, m, v);
-        if (f32(param)) {
-            VectorKernels.adamUpdate(f(param), f(grad), f(m), f(v), (int) n, lr, beta1, beta2, eps, weightDecay,
-                    decoupled, step);
-        } else {
-            ReferenceKernels.adamUpdate(d(param), d(grad), d(m), d(v), (int) n, lr, beta1, beta2, eps, weightDecay,
-                    decoupled, step);
+    public double sumOfSquares(java.util.List<Storage> xs) {
+        double sum = 0;
+        for (Storage x : xs) {
+            if (f32(x)) {
+                for (float v : f(x)) {
+                    sum += (double) v * v;
+                }
+            } else {
+                for (double v : d(x)) {
+                    sum += v * v;
+                }
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void scale(java.util.List<Storage> xs, double factor) {
+        for (Storage x : xs) {
+            axpby(x, factor, null, 0, x.numel());
+        }
+    }
+
+    @Override
+    public void adamUpdate(java.util.List<AdamTensors> tensors, double lr, double beta1, double beta2, double eps,
+                           double weightDecay, boolean decoupled, long step) {
+        for (AdamTensors a : tensors) {
+            sameDType(a.param(), a.grad(), a.m(), a.v());
+            int n = (int) a.param().numel();
+            if (f32(a.param())) {
+                VectorKernels.adamUpdate(f(a.param()), f(a.grad()), f(a.m()), f(a.v()), n, lr, beta1, beta2, eps,
+                        weightDecay, decoupled, step);
+            } else {
+                ReferenceKernels.adamUpdate(d(a.param()), d(a.grad()), d(a.m()), d(a.v()), n, lr, beta1, beta2, eps,
+                        weightDecay, decoupled, step);
+            }
         }
     }
 }

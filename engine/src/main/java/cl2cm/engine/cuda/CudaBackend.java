@@ -1,6 +1,7 @@
 package cl2cm.engine.cuda;
 
 import cl2cm.engine.backend.Backend;
+import cl2cm.engine.backend.Backend.AdamTensors;
 import cl2cm.engine.backend.BinaryOp;
 import cl2cm.engine.backend.ConvGeometry;
 import cl2cm.engine.backend.MatOperand;
@@ -32,6 +33,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -59,6 +61,7 @@ public final class CudaBackend implements Backend {
     private final CUmodule module = new CUmodule();
     private final Map<String, CUfunction> functions = new HashMap<>();
     private final CUstream stream = new CUstream();
+    private KernelProfiler profiler;   // non-null while profiling
     private final cublasHandle cublas = new cublasHandle();
     private final DeviceAllocator allocator = new DeviceAllocator();
     private final HostStaging staging;
@@ -196,6 +199,22 @@ public final class CudaBackend implements Backend {
     @Override
     public void resetPeakMemory() {
         allocator.resetPeak();
+    }
+
+    /** Starts timing every kernel and cuBLAS call on the GPU (see {@link KernelProfiler}). */
+    public void startProfiling() {
+        synchronize();
+        profiler = new KernelProfiler(stream);
+    }
+
+    /** Stops profiling and returns the GPU time per kernel since {@link #startProfiling()}. */
+    public KernelProfiler.Report stopProfiling() {
+        if (profiler == null) {
+            throw new IllegalStateException("stopProfiling() without startProfiling()");
+        }
+        KernelProfiler.Report r = profiler.finish();
+        profiler = null;
+        return r;
     }
 
     // ---- memory ------------------------------------------------------------------------------------------------
@@ -340,7 +359,8 @@ public final class CudaBackend implements Backend {
             JCudaDriver.cuMemcpyDtoDAsync(d.at(dst.offset()), s.at(src.offset()), n * s.dtype().bytes(), stream);
             return;
         }
-        launch("copy_" + suffix(s.dtype()) + "_" + suffix(d.dtype()), n, s.at(0), view(src), d.at(0), view(dst), n);
+        View[] v = View.coalesce(src, dst);
+        launch("copy_" + suffix(s.dtype()) + "_" + suffix(d.dtype()), n, s.at(0), view(v[0]), d.at(0), view(v[1]), n);
     }
 
     @Override
@@ -348,7 +368,8 @@ public final class CudaBackend implements Backend {
         long n = dst.numel();
         if (n > 0) {
             DType t = dst.storage().dtype();
-            launch("fill_" + suffix(t), n, CudaStorage.of(dst.storage()).at(0), view(dst), scalar(t, value), n);
+            launch("fill_" + suffix(t), n, CudaStorage.of(dst.storage()).at(0), view(View.coalesce(dst)[0]),
+                    scalar(t, value), n);
         }
     }
 
@@ -368,7 +389,8 @@ public final class CudaBackend implements Backend {
         long n = a.numel();
         if (n > 0) {
             int contiguous = a.isContiguous() && b.isContiguous() ? 1 : 0;
-            launch("binary_" + suffix(t), n, op.ordinal(), ptr(a.storage()), view(a), ptr(b.storage()), view(b),
+            View[] v = View.coalesce(a, b);
+            launch("binary_" + suffix(t), n, op.ordinal(), ptr(a.storage()), view(v[0]), ptr(b.storage()), view(v[1]),
                     ptr(out), n, contiguous);
         }
     }
@@ -378,8 +400,9 @@ public final class CudaBackend implements Backend {
         DType t = same("where", cond.storage(), a.storage(), b.storage(), out);
         long n = a.numel();
         if (n > 0) {
-            launch("where_" + suffix(t), n, ptr(cond.storage()), view(cond), ptr(a.storage()), view(a),
-                    ptr(b.storage()), view(b), ptr(out), n);
+            View[] v = View.coalesce(cond, a, b);
+            launch("where_" + suffix(t), n, ptr(cond.storage()), view(v[0]), ptr(a.storage()), view(v[1]),
+                    ptr(b.storage()), view(v[2]), ptr(out), n);
         }
     }
 
@@ -440,6 +463,10 @@ public final class CudaBackend implements Backend {
         ColumnMajor am = ColumnMajor.of(this, a, batch, m, k);
         try {
             CUdeviceptr cp = CudaStorage.of(c).at(cOffset);
+            if (profiler != null) {
+                profiler.begin("cublas gemm " + (batch > 1 ? batch + " x " : "") + m + "x" + n + "x" + k
+                        + (precision == Precision.TF32 && t == DType.F32 ? " tf32" : ""));
+            }
             if (t == DType.F32) {
                 JCublas2.cublasSgemmStridedBatched(cublas, bm.op, am.op, n, m, k, Pointer.to(new float[]{(float) alpha}),
                         bm.ptr, bm.ld, bm.batchStride, am.ptr, am.ld, am.batchStride,
@@ -448,6 +475,9 @@ public final class CudaBackend implements Backend {
                 JCublas2.cublasDgemmStridedBatched(cublas, bm.op, am.op, n, m, k, Pointer.to(new double[]{alpha}),
                         bm.ptr, bm.ld, bm.batchStride, am.ptr, am.ld, am.batchStride, Pointer.to(new double[]{beta}),
                         cp, n, (long) m * n, batch);
+            }
+            if (profiler != null) {
+                profiler.end();
             }
         } catch (CudaException e) {
             throw new CudaError("cuBLAS gemm " + batch + " x [" + m + " x " + k + "] [" + k + " x " + n + "] failed: "
@@ -546,8 +576,8 @@ public final class CudaBackend implements Backend {
         launchRows("layer_norm_backward_x_" + suffix(t), rows, cols, ptr(x), optional(gamma), ptr(mean), ptr(rstd),
                 ptr(gy), ptr(gx), rows, cols);
         if (ggamma != null || gbeta != null) {
-            launch("layer_norm_backward_params_" + suffix(t), cols, ptr(x), ptr(mean), ptr(rstd), ptr(gy),
-                    optional(ggamma), optional(gbeta), rows, cols);
+            launchGrid("layer_norm_backward_params_" + suffix(t), (int) Math.min(MAX_BLOCKS, (cols + 31) / 32), 1024,
+                    ptr(x), ptr(mean), ptr(rstd), ptr(gy), optional(ggamma), optional(gbeta), rows, cols);
         }
     }
 
@@ -651,20 +681,106 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    // ---- multi-tensor ops --------------------------------------------------------------------------------------
+
+    /** Elements per entry of a chunk table (kernels.cu, multi-tensor ops). */
+    private static final long CHUNK = 1 << 16;
+
+    /**
+     * The chunk table of some tensors, uploaded: for each chunk the addresses of the same element range in each
+     * column's storage, then its length (columns.length + 1 int64 per chunk). Returns the block; chunks[0] gets the
+     * chunk count.
+     */
+    @SafeVarargs
+    private DeviceAllocator.Block chunkTable(int[] chunks, List<Storage>... columns) {
+        List<Storage> first = columns[0];
+        long count = 0;
+        for (Storage x : first) {
+            count += (x.numel() + CHUNK - 1) / CHUNK;
+        }
+        int stride = columns.length + 1;
+        long[] table = new long[(int) (stride * count)];
+        int c = 0;
+        for (int k = 0; k < first.size(); k++) {
+            long n = first.get(k).numel();
+            long[] base = new long[columns.length];
+            for (int col = 0; col < columns.length; col++) {
+                base[col] = DeviceAddress.of(ptr(columns[col].get(k)));
+            }
+            for (long i = 0; i < n; i += CHUNK) {
+                for (int col = 0; col < columns.length; col++) {
+                    table[stride * c + col] = base[col] + i * first.get(k).dtype().bytes();
+                }
+                table[stride * c + columns.length] = Math.min(CHUNK, n - i);
+                c++;
+            }
+        }
+        chunks[0] = c;
+        DeviceAllocator.Block b = allocator.allocate(table.length * 8L, "chunk table");
+        upload(b.ptr(), table.length * 8L, buf -> buf.asLongBuffer().put(table), () -> Pointer.to(table));
+        return b;
+    }
+
+    @Override
+    public double sumOfSquares(List<Storage> xs) {
+        if (xs.isEmpty()) {
+            return 0;
+        }
+        DType t = same("sum of squares", xs.toArray(new Storage[0]));
+        int[] chunks = new int[1];
+        DeviceAllocator.Block table = chunkTable(chunks, xs);
+        try (TensorScope scope = TensorScope.open("sum of squares")) {
+            CudaStorage partial = newStorage(DType.F64, chunks[0]);
+            launchGrid("sum_squares_chunks_" + suffix(t), Math.min(MAX_BLOCKS, chunks[0]), 256, table.ptr(), chunks[0],
+                    partial.at(0));
+            CudaStorage total = newStorage(DType.F64, 1);
+            reduce(ReduceOp.SUM, partial, 1, chunks[0], 1, total);
+            return toDoubles(new View(total, new int[]{1}, new int[]{1}, 0))[0];
+        } finally {
+            allocator.release(table);
+        }
+    }
+
+    @Override
+    public void scale(List<Storage> xs, double factor) {
+        if (xs.isEmpty()) {
+            return;
+        }
+        DType t = same("scale", xs.toArray(new Storage[0]));
+        int[] chunks = new int[1];
+        DeviceAllocator.Block table = chunkTable(chunks, xs);
+        try {
+            launchGrid("scale_chunks_" + suffix(t), Math.min(MAX_BLOCKS, chunks[0]), 256, table.ptr(), chunks[0],
+                    scalar(t, factor));
+        } finally {
+            allocator.release(table);
+        }
+    }
+
     // ---- optimizers --------------------------------------------------------------------------------------------
 
     @Override
-    public void adamUpdate(Storage param, Storage grad, Storage m, Storage v, long n, double lr, double beta1,
-                           double beta2, double eps, double weightDecay, boolean decoupled, long step) {
-        DType t = same("adam", param, grad, m, v);
-        if (n == 0) {
+    public void adamUpdate(List<AdamTensors> tensors, double lr, double beta1, double beta2, double eps,
+                           double weightDecay, boolean decoupled, long step) {
+        if (tensors.isEmpty()) {
             return;
         }
+        List<Storage> p = tensors.stream().map(AdamTensors::param).toList();
+        List<Storage> g = tensors.stream().map(AdamTensors::grad).toList();
+        List<Storage> m = tensors.stream().map(AdamTensors::m).toList();
+        List<Storage> v = tensors.stream().map(AdamTensors::v).toList();
+        DType t = same("adam", java.util.stream.Stream.of(p, g, m, v).flatMap(List::stream).toArray(Storage[]::new));
         double bc1 = 1 - Math.pow(beta1, step);
         double bc2 = 1 - Math.pow(beta2, step);
-        launch("adam_" + suffix(t), n, ptr(param), ptr(grad), ptr(m), ptr(v), n, scalar(t, lr), scalar(t, beta1),
-                scalar(t, beta2), scalar(t, eps), scalar(t, weightDecay), decoupled ? 1 : 0, scalar(t, bc1),
-                scalar(t, bc2));
+        int[] chunks = new int[1];
+        DeviceAllocator.Block table = chunkTable(chunks, p, g, m, v);
+        try {
+            launchGrid("adam_chunks_" + suffix(t), Math.min(MAX_BLOCKS, chunks[0]), 256, table.ptr(), chunks[0],
+                    scalar(t, lr), scalar(t, beta1), scalar(t, beta2), scalar(t, eps), scalar(t, weightDecay),
+                    decoupled ? 1 : 0, scalar(t, bc1), scalar(t, bc2));
+        } finally {
+            allocator.release(table);
+        }
     }
 
     // ---- launching ---------------------------------------------------------------------------------------------
@@ -695,8 +811,14 @@ public final class CudaBackend implements Backend {
             };
         }
         try {
+            if (profiler != null) {
+                profiler.begin(kernel);
+            }
             JCudaDriver.cuLaunchKernel(function(kernel), blocks, 1, 1, threads, 1, 1, 0, stream, Pointer.to(params),
                     null);
+            if (profiler != null) {
+                profiler.end();
+            }
         } catch (CudaException e) {
             throw new CudaError("CUDA kernel " + kernel + " (" + blocks + " blocks of " + threads + ") failed: "
                     + e.getMessage(), e);

@@ -70,7 +70,17 @@ public final class Linalg {
         return Graph.record("addmm", out, new Tensor[]{bias, a, b}, g -> new Tensor[]{
                 bias.requiresGrad() ? g.sum(0, false) : null,
                 a.requiresGrad() ? g.matmul(b.mT()) : null,
-                b.requiresGrad() ? a.mT().matmul(g) : null});
+                b.requiresGrad() ? rightGradient(a, b, g) : null});
+    }
+
+    /**
+     * a^T g, the gradient of the right operand of a b, laid out like b: when b is a transposed view (a Linear's
+     * weight [out, in] used as W^T) it is computed as (g^T a)^T, so the weight's gradient arrives contiguous instead
+     * of needing a transposing copy.
+     */
+    private static Tensor rightGradient(Tensor a, Tensor b, Tensor g) {
+        boolean bTransposed = b.strides()[0] == 1 && b.strides()[1] == b.size(0) && b.size(0) > 1;
+        return bTransposed ? g.mT().matmul(a).mT() : a.mT().matmul(g);
     }
 
     private static Tensor matmul2d(Tensor a, Tensor b) {
@@ -81,7 +91,7 @@ public final class Linalg {
         a.backend().gemm(1, m, n, k, 1.0, operand(a, 0), operand(b, 0), 0.0, out.storage(), 0);
         return Graph.record("matmul", out, new Tensor[]{a, b}, g -> new Tensor[]{
                 a.requiresGrad() ? g.matmul(b.mT()) : null,
-                b.requiresGrad() ? a.mT().matmul(g) : null});
+                b.requiresGrad() ? rightGradient(a, b, g) : null});
     }
 
     private static Tensor batched(Tensor a, Tensor b) {

@@ -1,13 +1,17 @@
 package cl2cm.engine.optim;
 
+import cl2cm.engine.backend.Backend;
 import cl2cm.engine.nn.Parameter;
 import cl2cm.engine.tensor.Tensor;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Adam (L2 weight decay added to the gradient) and AdamW (decoupled weight decay), with PyTorch's update rule and
- * bias correction; one fused kernel per parameter.
+ * bias correction; all parameters of a backend in one fused multi-tensor kernel.
  */
 public final class Adam extends Optimizer {
     private final double beta1;
@@ -42,11 +46,22 @@ public final class Adam extends Optimizer {
     }
 
     @Override
+    protected void apply(List<Update> updates) {
+        Map<Backend, List<Backend.AdamTensors>> byBackend = new LinkedHashMap<>();
+        for (Update u : updates) {
+            Parameter p = u.param();
+            Tensor m = slot("exp_avg", u.name(), p);
+            Tensor v = slot("exp_avg_sq", u.name(), p);
+            byBackend.computeIfAbsent(p.backend(), b -> new ArrayList<>()).add(new Backend.AdamTensors(p.storage(),
+                    u.grad().storage(), m.storage(), v.storage()));
+        }
+        byBackend.forEach((backend, tensors) -> backend.adamUpdate(tensors, lr, beta1, beta2, eps, weightDecay,
+                decoupled, step));
+    }
+
+    @Override
     protected void update(String name, Parameter p, Tensor grad) {
-        Tensor m = slot("exp_avg", name, p);
-        Tensor v = slot("exp_avg_sq", name, p);
-        p.backend().adamUpdate(p.storage(), grad.storage(), m.storage(), v.storage(), p.numel(), lr, beta1, beta2,
-                eps, weightDecay, decoupled, step);
+        apply(List.of(new Update(name, p, grad)));
     }
 
     @Override

@@ -6,7 +6,9 @@ import cl2cm.engine.tensor.Shape;
 import cl2cm.engine.tensor.Tensor;
 import cl2cm.engine.tensor.TensorScope;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,12 +44,28 @@ public abstract class Optimizer {
     public final void step() {
         step++;
         try (GradMode.Guard g = GradMode.set(false)) {
+            List<Update> updates = new ArrayList<>();
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 Parameter p = e.getValue();
                 if (p.grad() != null && p.requiresGrad()) {
-                    update(e.getKey(), p, contiguousGrad(p));
+                    updates.add(new Update(e.getKey(), p, contiguousGrad(p)));
                 }
             }
+            apply(updates);
+        }
+    }
+
+    /** A parameter due for an update, under its name, with its (contiguous) gradient. */
+    protected record Update(String name, Parameter param, Tensor grad) {
+    }
+
+    /**
+     * Updates these parameters. The default goes one parameter at a time through {@link #update}; optimizers with a
+     * multi-tensor kernel override it to update them all at once.
+     */
+    protected void apply(List<Update> updates) {
+        for (Update u : updates) {
+            update(u.name(), u.param(), u.grad());
         }
     }
 

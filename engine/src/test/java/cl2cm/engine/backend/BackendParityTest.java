@@ -250,32 +250,74 @@ class BackendParityTest {
 
     @Test
     void optimizerAndInPlaceKernels() {
+        // Two parameters in one multi-tensor update; the second spans two 65,536-element chunks on a GPU.
         Rng r = new Rng(5);
-        int n = 1001;
-        double[] p = uniform(r, n);
-        double[] g = uniform(r, n);
+        int[] sizes = {1001, 70_001};
+        double[][] p = {uniform(r, sizes[0]), uniform(r, sizes[1])};
+        double[][] g = {uniform(r, sizes[0]), uniform(r, sizes[1])};
         List<Target> all = new java.util.ArrayList<>(TARGETS);
         all.add(new Target("cpu f64", Devices.cpu(), DType.F64));
-        double[][] results = new double[all.size()][];
+        double[][][] results = new double[all.size()][2][];
         int i = 0;
         for (Target target : all) {
             DType dt = target.dtype();
-            Tensor tp = Tensor.of(p, dt, target.backend(), n);
-            Tensor tg = Tensor.of(g, dt, target.backend(), n);
-            Tensor m = Tensor.zeros(dt, target.backend(), n);
-            Tensor v = Tensor.zeros(dt, target.backend(), n);
-            for (long step = 1; step <= 3; step++) {
-                tp.backend().adamUpdate(tp.storage(), tg.storage(), m.storage(), v.storage(), n, 1e-2, 0.9, 0.999, 1e-8,
-                        0.01, step % 2 == 0, step);
+            List<Tensor> tp = new java.util.ArrayList<>();
+            List<Backend.AdamTensors> adam = new java.util.ArrayList<>();
+            List<Tensor> tg = new java.util.ArrayList<>();
+            for (int k = 0; k < 2; k++) {
+                Tensor pk = Tensor.of(p[k], dt, target.backend(), sizes[k]);
+                Tensor gk = Tensor.of(g[k], dt, target.backend(), sizes[k]);
+                tp.add(pk);
+                tg.add(gk);
+                adam.add(new Backend.AdamTensors(pk.storage(), gk.storage(),
+                        Tensor.zeros(dt, target.backend(), sizes[k]).storage(),
+                        Tensor.zeros(dt, target.backend(), sizes[k]).storage()));
             }
-            tp.backend().axpby(tp.storage(), 0.5, tg.storage(), -2.0, n);
-            results[i++] = tp.toDoubleArray();
+            for (long step = 1; step <= 3; step++) {
+                target.backend().adamUpdate(adam, 1e-2, 0.9, 0.999, 1e-8, 0.01, step % 2 == 0, step);
+            }
+            for (int k = 0; k < 2; k++) {
+                target.backend().axpby(tp.get(k).storage(), 0.5, tg.get(k).storage(), -2.0, sizes[k]);
+                results[i][k] = tp.get(k).toDoubleArray();
+            }
+            i++;
         }
         for (int t = 0; t < all.size() - 1; t++) {
-            compare("adam + axpby on " + all.get(t).name(), results[t], results[all.size() - 1], 1e-5);
+            for (int k = 0; k < 2; k++) {
+                compare("adam + axpby on " + all.get(t).name() + ", parameter " + k, results[t][k],
+                        results[all.size() - 1][k], 1e-5);
+            }
         }
-        if (Shape.numel(new int[]{n}) != results[0].length) {
-            fail("length");
+    }
+
+    @Test
+    void multiTensorNormAndScale() {
+        // Sizes around the 65,536-element chunks of the CUDA kernels, and a tiny one.
+        int[] sizes = {3, 65_536, 70_001, 131_073};
+        Rng r = new Rng(8);
+        double[][] data = new double[sizes.length][];
+        double expected = 0;
+        for (int k = 0; k < sizes.length; k++) {
+            data[k] = uniform(r, sizes[k]);
+            for (double v : data[k]) {
+                expected += v * v;
+            }
+        }
+        for (Target target : TARGETS) {
+            List<Tensor> ts = new java.util.ArrayList<>();
+            for (double[] d : data) {
+                ts.add(Tensor.of(d, target.dtype(), target.backend(), d.length));
+            }
+            List<cl2cm.engine.tensor.Storage> storages = ts.stream().map(Tensor::storage).toList();
+            double got = target.backend().sumOfSquares(storages);
+            if (Math.abs(got - expected) > 1e-5 * expected) {
+                fail(target.name() + ": sum of squares " + got + ", expected " + expected);
+            }
+            target.backend().scale(storages, -0.5);
+            for (int k = 0; k < data.length; k++) {
+                double[] want = java.util.Arrays.stream(data[k]).map(v -> -0.5 * v).toArray();
+                compare("scale on " + target.name(), ts.get(k).toDoubleArray(), want, 1e-6);
+            }
         }
     }
 }

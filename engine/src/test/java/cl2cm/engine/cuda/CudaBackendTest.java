@@ -52,6 +52,23 @@ class CudaBackendTest {
     }
 
     @Test
+    void theProfilerTimesKernelsAndGemms() {
+        try (TensorScope s = TensorScope.open("profiled")) {
+            Rng r = new Rng(2);
+            Tensor a = r.normal(0, 1, DType.F32, cuda, 256, 128);
+            Tensor b = r.normal(0, 1, DType.F32, cuda, 128, 64);
+            cuda.startProfiling();
+            a.matmul(b).relu().sum().item();
+            KernelProfiler.Report report = cuda.stopProfiling();
+            assertTrue(report.entries().stream().anyMatch(e -> e.name().startsWith("cublas gemm 256x64x128")
+                    && e.calls() == 1 && e.totalMs() > 0), report.table(10, 1));
+            assertTrue(report.entries().stream().anyMatch(e -> e.name().startsWith("unary")), report.table(10, 1));
+            assertTrue(report.gpuMs() <= report.wallMs(), report.table(10, 1));
+        }
+        assertThrows(IllegalStateException.class, cuda::stopProfiling);
+    }
+
+    @Test
     void releasedTensorsAndMixedDevicesFailClearly() {
         Tensor a;
         try (TensorScope s = TensorScope.open("short-lived")) {

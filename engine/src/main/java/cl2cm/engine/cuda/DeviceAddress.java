@@ -1,0 +1,18 @@
+package cl2cm.engine.cuda;
+
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * The numeric device address behind a JCuda pointer, for tables of addresses that kernels read (multi-tensor ops).
+ * JCuda keeps the address and byte offset in protected fields; a subclass copy may read its own.
+ */
+final class DeviceAddress extends CUdeviceptr {
+    private DeviceAddress(CUdeviceptr p) {
+        super(p, 0);
+    }
+
+    static long of(CUdeviceptr p) {
+        DeviceAddress a = new DeviceAddress(p);
+        return a.getNativePointer() + a.getByteOffset();
+    }
+}
