@@ -139,7 +139,12 @@ __device__ void fill(T* dst, View v, T value, long long n) {
 // dst view = src view (same shape), converting S to D.
 template <typename S, typename D>
 __device__ void copy(const S* src, View vs, D* dst, View vd, long long n) {
-    if (vd.rank == 1 && vd.strides[0] == 1) {   // a dense destination (views arrive coalesced)
+    bool dense = vd.rank == 1 && vd.strides[0] == 1;   // views arrive coalesced
+    if (dense && vs.rank == 2 && vs.strides[0] == 0 && vs.strides[1] == 1 && n <= 0x7fffffffLL) {
+        // A row broadcast to every row (a Linear's bias as the GEMM's starting C): one 32-bit modulo per element.
+        unsigned cols = (unsigned) vs.shape[1];
+        GRID_LOOP(i, n) dst[vd.offset + i] = (D) src[vs.offset + (unsigned) i % cols];
+    } else if (dense) {
         GRID_LOOP(i, n) dst[vd.offset + i] = (D) src[at(vs, i)];
     } else {
         GRID_LOOP(i, n) dst[at(vd, i)] = (D) src[at(vs, i)];

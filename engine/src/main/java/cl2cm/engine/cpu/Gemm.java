@@ -60,8 +60,8 @@ final class Gemm {
         if (k == 0 || alpha == 0) {
             return;
         }
-        long aBase = a.offset() + bi * a.batchStride();
-        long bBase = b.offset() + bi * b.batchStride();
+        long aBase = a.batchOffset(bi);
+        long bBase = b.batchOffset(bi);
         int mBlocks = (m + MC - 1) / MC;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);

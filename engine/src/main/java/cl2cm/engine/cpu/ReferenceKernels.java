@@ -40,8 +40,8 @@ final class ReferenceKernels {
                 for (int j = 0; j < n; j++) {
                     double s = 0;
                     for (int p = 0; p < k; p++) {
-                        s += av[(int) (a.offset() + bi * a.batchStride() + i * a.rowStride() + p * a.colStride())]
-                                * bv[(int) (b.offset() + bi * b.batchStride() + p * b.rowStride() + j * b.colStride())];
+                        s += av[(int) (a.batchOffset(bi) + i * a.rowStride() + p * a.colStride())]
+                                * bv[(int) (b.batchOffset(bi) + p * b.rowStride() + j * b.colStride())];
                     }
                     int ci = cOff + (bi * m + i) * n + j;
                     c[ci] = alpha * s + (beta == 0 ? 0 : beta * c[ci]);

@@ -461,20 +461,44 @@ public final class CudaBackend implements Backend {
         // Row-major C = A B is column-major C^T = B^T A^T: cuBLAS gets B first, then A.
         ColumnMajor bm = ColumnMajor.of(this, b, batch, k, n);
         ColumnMajor am = ColumnMajor.of(this, a, batch, m, k);
+        DeviceAllocator.Block pointers = null;
         try {
             CUdeviceptr cp = CudaStorage.of(c).at(cOffset);
             if (profiler != null) {
                 profiler.begin("cublas gemm " + (batch > 1 ? batch + " x " : "") + m + "x" + n + "x" + k
                         + (precision == Precision.TF32 && t == DType.F32 ? " tf32" : ""));
             }
-            if (t == DType.F32) {
-                JCublas2.cublasSgemmStridedBatched(cublas, bm.op, am.op, n, m, k, Pointer.to(new float[]{(float) alpha}),
-                        bm.ptr, bm.ld, bm.batchStride, am.ptr, am.ld, am.batchStride,
-                        Pointer.to(new float[]{(float) beta}), cp, n, (long) m * n, batch);
+            if (am.evenlySpaced(batch) && bm.evenlySpaced(batch)) {
+                if (t == DType.F32) {
+                    JCublas2.cublasSgemmStridedBatched(cublas, bm.op, am.op, n, m, k,
+                            Pointer.to(new float[]{(float) alpha}), bm.ptr, bm.ld, bm.batchStride, am.ptr, am.ld,
+                            am.batchStride, Pointer.to(new float[]{(float) beta}), cp, n, (long) m * n, batch);
+                } else {
+                    JCublas2.cublasDgemmStridedBatched(cublas, bm.op, am.op, n, m, k, Pointer.to(new double[]{alpha}),
+                            bm.ptr, bm.ld, bm.batchStride, am.ptr, am.ld, am.batchStride, Pointer.to(new double[]{beta}),
+                            cp, n, (long) m * n, batch);
+                }
             } else {
-                JCublas2.cublasDgemmStridedBatched(cublas, bm.op, am.op, n, m, k, Pointer.to(new double[]{alpha}),
-                        bm.ptr, bm.ld, bm.batchStride, am.ptr, am.ld, am.batchStride, Pointer.to(new double[]{beta}),
-                        cp, n, (long) m * n, batch);
+                // Two-level batches (attention heads read in place): one pointer per batch entry and operand.
+                long[] table = new long[3 * batch];
+                long cBase = DeviceAddress.of(cp);
+                for (int i = 0; i < batch; i++) {
+                    table[i] = bm.address(i);
+                    table[batch + i] = am.address(i);
+                    table[2 * batch + i] = cBase + (long) i * m * n * t.bytes();
+                }
+                pointers = allocator.allocate(table.length * 8L, "gemm pointer arrays");
+                upload(pointers.ptr(), table.length * 8L, buf -> buf.asLongBuffer().put(table), () -> Pointer.to(table));
+                CUdeviceptr bp = pointers.ptr();
+                CUdeviceptr ap = pointers.ptr().withByteOffset(8L * batch);
+                CUdeviceptr cpp = pointers.ptr().withByteOffset(16L * batch);
+                if (t == DType.F32) {
+                    JCublas2.cublasSgemmBatched(cublas, bm.op, am.op, n, m, k, Pointer.to(new float[]{(float) alpha}),
+                            bp, bm.ld, ap, am.ld, Pointer.to(new float[]{(float) beta}), cpp, n, batch);
+                } else {
+                    JCublas2.cublasDgemmBatched(cublas, bm.op, am.op, n, m, k, Pointer.to(new double[]{alpha}),
+                            bp, bm.ld, ap, am.ld, Pointer.to(new double[]{beta}), cpp, n, batch);
+                }
             }
             if (profiler != null) {
                 profiler.end();
@@ -485,6 +509,9 @@ public final class CudaBackend implements Backend {
         } finally {
             bm.releaseCopy();
             am.releaseCopy();
+            if (pointers != null) {
+                allocator.release(pointers);   // safe at once: later work on the stream runs after the GEMM
+            }
         }
     }
 
@@ -497,6 +524,10 @@ public final class CudaBackend implements Backend {
         int op;
         int ld;
         long batchStride;
+        int innerBatch = Integer.MAX_VALUE;
+        long outerBatchStride;
+        int elementBytes;
+        long base;   // ptr's numeric address, once needed
         CUdeviceptr ptr;
         CudaStorage copy;
 
@@ -504,31 +535,53 @@ public final class CudaBackend implements Backend {
             ColumnMajor r = new ColumnMajor();
             long rs = x.rowStride();
             long cs = x.colStride();
+            r.elementBytes = x.storage().dtype().bytes();
             if ((cs == 1 || cols == 1) && (rows == 1 || rs >= cols)) {
                 r.op = cublasOperation.CUBLAS_OP_N;
                 r.ld = (int) (rows == 1 ? Math.max(1, cols) : rs);
-                r.ptr = CudaStorage.of(x.storage()).at(x.offset());
-                r.batchStride = x.batchStride();
+                r.inPlace(x);
             } else if ((rs == 1 || rows == 1) && (cols == 1 || cs >= rows)) {
                 r.op = cublasOperation.CUBLAS_OP_T;
                 r.ld = (int) (cols == 1 ? Math.max(1, rows) : cs);
-                r.ptr = CudaStorage.of(x.storage()).at(x.offset());
-                r.batchStride = x.batchStride();
+                r.inPlace(x);
             } else {
-                int copies = x.batchStride() == 0 ? 1 : batch;
-                View src = new View(x.storage(), new int[]{copies, rows, cols},
-                        new int[]{(int) x.batchStride(), (int) rs, (int) cs}, x.offset());
-                r.copy = be.newStorage(x.storage().dtype(), (long) copies * rows * cols);
+                int inner = Math.min(x.innerBatch(), batch);
+                int outer = batch / inner;
+                boolean shared = x.batchStride() == 0 && (outer == 1 || x.outerBatchStride() == 0);
+                View src = shared
+                        ? new View(x.storage(), new int[]{1, rows, cols}, new int[]{0, (int) rs, (int) cs}, x.offset())
+                        : new View(x.storage(), new int[]{outer, inner, rows, cols},
+                        new int[]{(int) x.outerBatchStride(), (int) x.batchStride(), (int) rs, (int) cs}, x.offset());
+                r.copy = be.newStorage(x.storage().dtype(), src.numel());
                 be.copy(src, new View(r.copy, src.shape(), rowMajorStrides(src.shape()), 0));
                 r.op = cublasOperation.CUBLAS_OP_N;
                 r.ld = cols;
                 r.ptr = r.copy.at(0);
-                r.batchStride = copies == 1 ? 0 : (long) rows * cols;
+                r.batchStride = shared ? 0 : (long) rows * cols;
             }
             if (rs > Integer.MAX_VALUE || cs > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("gemm operand strides exceed int range: " + rs + ", " + cs);
             }
             return r;
+        }
+
+        private void inPlace(MatOperand x) {
+            ptr = CudaStorage.of(x.storage()).at(x.offset());
+            batchStride = x.batchStride();
+            innerBatch = x.innerBatch();
+            outerBatchStride = x.outerBatchStride();
+        }
+
+        boolean evenlySpaced(int batch) {
+            return batch <= innerBatch || outerBatchStride == (long) innerBatch * batchStride;
+        }
+
+        /** Device address of batch entry i. */
+        long address(int i) {
+            if (base == 0) {
+                base = DeviceAddress.of(ptr);
+            }
+            return base + elementBytes * ((long) (i / innerBatch) * outerBatchStride + (long) (i % innerBatch) * batchStride);
         }
 
         void releaseCopy() {

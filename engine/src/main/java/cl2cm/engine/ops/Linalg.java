@@ -101,15 +101,53 @@ public final class Linalg {
         int m = a.size(-2);
         int k = a.size(-1);
         int n = b.size(-1);
-        Tensor ae = batchContiguous(a.expand(concat(batchShape, m, k)), batchShape.length);
-        Tensor be = batchContiguous(b.expand(concat(batchShape, k, n)), batchShape.length);
         int batch = (int) Shape.numel(batchShape);
+        MatOperand ao = batchOperand(a.expand(concat(batchShape, m, k)), batchShape.length);
+        MatOperand bo = batchOperand(b.expand(concat(batchShape, k, n)), batchShape.length);
         Tensor out = Tensor.empty(a.dtype(), a.backend(), concat(batchShape, m, n));
-        a.backend().gemm(batch, m, n, k, 1.0, operand(ae, batchStride(ae, batchShape.length)),
-                operand(be, batchStride(be, batchShape.length)), 0.0, out.storage(), 0);
+        a.backend().gemm(batch, m, n, k, 1.0, ao, bo, 0.0, out.storage(), 0);
         return Graph.record("bmm", out, new Tensor[]{a, b}, g -> new Tensor[]{
                 a.requiresGrad() ? Reductions.sumTo(g.matmul(b.mT()), a.shape()) : null,
                 b.requiresGrad() ? Reductions.sumTo(a.mT().matmul(g), b.shape()) : null});
+    }
+
+    /**
+     * The batch dimensions of t as a GEMM operand: read in place when they collapse to one or two strided levels
+     * (attention's [B, heads, T, d] views of [B, T, heads, d] are two), else from a contiguous copy.
+     */
+    private static MatOperand batchOperand(Tensor t, int batchRank) {
+        int[] shape = t.shape();
+        int[] st = t.strides();
+        // Batch dimensions without size-1 ones, neighbours merged when they step like one dimension.
+        int[] size = new int[batchRank];
+        long[] stride = new long[batchRank];
+        int levels = 0;
+        for (int d = 0; d < batchRank; d++) {
+            if (shape[d] == 1) {
+                continue;
+            }
+            if (levels > 0 && stride[levels - 1] == (long) st[d] * shape[d]) {
+                size[levels - 1] *= shape[d];
+                stride[levels - 1] = st[d];
+            } else {
+                size[levels] = shape[d];
+                stride[levels] = st[d];
+                levels++;
+            }
+        }
+        long rs = st[st.length - 2];
+        long cs = st[st.length - 1];
+        return switch (levels) {
+            case 0 -> new MatOperand(t.storage(), t.offset(), 0, rs, cs);
+            case 1 -> new MatOperand(t.storage(), t.offset(), stride[0], rs, cs);
+            case 2 -> new MatOperand(t.storage(), t.offset(), stride[1], rs, cs, size[1], stride[0]);
+            default -> {
+                Tensor c = t.contiguous();
+                int[] cst = c.strides();
+                yield new MatOperand(c.storage(), c.offset(), (long) shape[shape.length - 2] * shape[shape.length - 1],
+                        cst[cst.length - 2], cst[cst.length - 1]);
+            }
+        };
     }
 
     private static int[] concat(int[] lead, int x, int y) {
@@ -119,33 +157,4 @@ public final class Linalg {
         return s;
     }
 
-    /** A single stride must step through every batch entry; otherwise copy (keeping the matrix strides' order). */
-    private static Tensor batchContiguous(Tensor t, int batchRank) {
-        return batchStride(t, batchRank) >= 0 ? t : t.contiguous();
-    }
-
-    /** The stride between consecutive batch entries, or -1 when the batch dimensions do not collapse to one. */
-    private static long batchStride(Tensor t, int batchRank) {
-        int[] shape = t.shape();
-        int[] st = t.strides();
-        long stride = -1;
-        for (int d = batchRank - 1; d >= 0; d--) {
-            if (shape[d] == 1) {
-                continue;
-            }
-            if (stride < 0) {
-                stride = st[d];
-                continue;
-            }
-            // the next-outer dimension must continue the same arithmetic progression
-            long expected = 1;
-            for (int e = d + 1; e < batchRank; e++) {
-                expected *= shape[e];
-            }
-            if (st[d] != stride * expected) {
-                return -1;
-            }
-        }
-        return stride < 0 ? 0 : stride;
-    }
 }

@@ -164,6 +164,12 @@ class BackendParityTest {
         }
         parity("batched gemm 64 x 32x32x64", 1e-4, t -> t[0].matmul(t[1].mT()),
                 in(uniform(r, 4, 16, 32, 64), 4, 16, 32, 64), in(uniform(r, 4, 16, 32, 64), 4, 16, 32, 64));
+        // Attention's heads: [B, T, heads, d] read as [B, heads, T, d] (two batch levels, no copy), and a layout
+        // with three levels (copied).
+        parity("bmm over permuted heads", 1e-4, t -> t[0].permute(0, 2, 1, 3).matmul(t[1].permute(0, 2, 3, 1)),
+                in(uniform(r, 3, 7, 4, 5), 3, 7, 4, 5), in(uniform(r, 3, 6, 4, 5), 3, 6, 4, 5));
+        parity("bmm over three batch levels", 1e-4, t -> t[0].permute(1, 0, 3, 2, 4).matmul(t[1]),
+                in(uniform(r, 2, 3, 5, 4, 6), 2, 3, 5, 4, 6), in(uniform(r, 3, 2, 4, 6, 2), 3, 2, 4, 6, 2));
         parity("linear (addmm onto the bias)", 1e-4, t -> Nn.linear(t[0], t[1], t[2]),
                 in(uniform(r, 3, 50, 40), 3, 50, 40), in(uniform(r, 23, 40), 23, 40), in(uniform(r, 23), 23));
         parity("3d @ 2d", 1e-4, t -> t[0].matmul(t[1]),

@@ -99,6 +99,8 @@ class GradCheckTest {
                 in(uniform(r, 2, m, k), 2, m, k), in(uniform(r, k, n), k, n));
         GradCheck.check("batched broadcast", t -> t[0].matmul(t[1]),
                 in(uniform(r, 2, 1, m, k), 2, 1, m, k), in(uniform(r, 3, k, n), 3, k, n));
+        GradCheck.check("permuted heads", t -> t[0].permute(0, 2, 1, 3).matmul(t[1].permute(0, 2, 3, 1)),
+                in(uniform(r, 2, m, 3, k), 2, m, 3, k), in(uniform(r, 2, n, 3, k), 2, n, 3, k));
         GradCheck.check("vector @ matrix", t -> t[0].matmul(t[1]), in(uniform(r, k), k), in(uniform(r, k, n), k, n));
         GradCheck.check("matrix @ vector", t -> t[0].matmul(t[1]), in(uniform(r, m, k), m, k), in(uniform(r, k), k));
     }
