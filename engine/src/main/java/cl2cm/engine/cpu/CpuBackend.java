@@ -64,7 +64,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Storage allocate(DType dtype, long numel) {
-        CpuStorage s = CpuStorage.allocate(dtype, numel);
+        CpuStorage s = CpuStorage.allocate(dtype, numel, true);
+        TensorScope.register(s);
+        return s;
+    }
+
+    @Override
+    public Storage allocateUninitialized(DType dtype, long numel) {
+        CpuStorage s = CpuStorage.allocate(dtype, numel, false);
         TensorScope.register(s);
         return s;
     }

@@ -12,20 +12,22 @@ final class CpuStorage extends Storage {
     CpuStorage(float[] data) {
         super(DType.F32, data.length);
         this.f = data;
-        CpuMemory.allocated(4L * data.length);
+        CpuMemory.live(4L * data.length);
     }
 
     CpuStorage(double[] data) {
         super(DType.F64, data.length);
         this.d = data;
-        CpuMemory.allocated(8L * data.length);
+        CpuMemory.live(8L * data.length);
     }
 
-    static CpuStorage allocate(DType dtype, long numel) {
+    /** A storage of numel elements, zero-filled or (for outputs a kernel overwrites completely) not. */
+    static CpuStorage allocate(DType dtype, long numel, boolean zeroed) {
         if (numel > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("CPU tensors hold at most 2^31 - 9 elements; asked for " + numel);
         }
-        return dtype == DType.F32 ? new CpuStorage(new float[(int) numel]) : new CpuStorage(new double[(int) numel]);
+        return dtype == DType.F32 ? new CpuStorage(CpuMemory.floats((int) numel, zeroed))
+                : new CpuStorage(CpuMemory.doubles((int) numel, zeroed));
     }
 
     @Override
@@ -63,7 +65,13 @@ final class CpuStorage extends Storage {
 
     @Override
     protected void free() {
-        CpuMemory.freed(f != null ? 4L * f.length : 8L * d.length);
+        if (f != null) {
+            CpuMemory.freed(4L * f.length);
+            CpuMemory.recycle(f);
+        } else {
+            CpuMemory.freed(8L * d.length);
+            CpuMemory.recycle(d);
+        }
         f = null;
         d = null;
     }
