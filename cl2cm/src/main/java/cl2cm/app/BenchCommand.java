@@ -1,6 +1,7 @@
 package cl2cm.app;
 
 import cl2cm.engine.autograd.GradMode;
+import cl2cm.data.VisualBatch;
 import cl2cm.engine.backend.Backend;
 import cl2cm.engine.cuda.CudaBackend;
 import cl2cm.engine.nn.Module;
@@ -116,8 +117,8 @@ final class BenchCommand implements Callable<Integer> {
         });
         Timing s2 = timeStage("stage 2", be, () -> {
             TokenBatch pairs = tokens(data, 2 * b, p.seqLen(), p.text().vocabSize());
-            Tensor visual = p.convChannels() != null ? data.normal(0, 1, DType.F32, be, b, 3, 64, 64)
-                    : data.normal(0, 1, DType.F32, be, b, p.featureDim());
+            VisualBatch visual = VisualBatch.of(p.convChannels() != null ? data.normal(0, 1, DType.F32, be, b, 3, 64, 64)
+                    : data.normal(0, 1, DType.F32, be, b, p.featureDim()));
             return update(cmn, cmnOpt, Objectives.total(Objectives.crossModal(vision, cmnText, cln, visual, pairs,
                     losses.lambdaKd(), losses)));
         });

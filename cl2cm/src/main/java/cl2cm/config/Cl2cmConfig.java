@@ -37,11 +37,20 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
                        int trainTopLayers) {
     }
 
-    /** Vision encoder: a plain ConvNet with these stage widths. */
+    /**
+     * Vision encoder by input: "pixels" (a plain ConvNet with these stage widths), "features" (precomputed feature
+     * vectors through an MLP of width {@code hidden}) or "frames" (video frame features through one transformer layer
+     * of width {@code hidden} across frames, 4 heads).
+     */
     public record Vision(List<Integer> channels, String input, int hidden) {
-        /** True when the visual input is precomputed feature vectors (an MLP) rather than pixels (the ConvNet). */
+        /** True when the visual input is one precomputed feature vector per item (an MLP). */
         public boolean features() {
             return "features".equals(input);
+        }
+
+        /** True when the visual input is a sequence of frame features per video (a frame transformer). */
+        public boolean frames() {
+            return "frames".equals(input);
         }
     }
 
@@ -124,9 +133,12 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
         require(data.pairFraction() >= 0 && data.pairFraction() <= 1, "data.pairFraction must be in [0, 1]");
         require(text.hidden() % text.heads() == 0, "text.hidden must be a multiple of text.heads");
         require(text.trainTopLayers() >= 0, "text.trainTopLayers must be >= 0");
-        require(List.of("pixels", "features").contains(vision.input()), "vision.input must be pixels or features");
-        require(!vision.features() || !data.root().isEmpty(), "vision.input 'features' needs data.root (a dataset "
-                + "with FeatureData, e.g. from bin/cl2cm data features)");
+        require(List.of("pixels", "features", "frames").contains(vision.input()),
+                "vision.input must be pixels, features or frames");
+        require(!(vision.features() || vision.frames()) || !data.root().isEmpty(), "vision.input '" + vision.input()
+                + "' needs data.root (a dataset with FeatureData, e.g. from bin/cl2cm data features)");
+        require(!vision.frames() || vision.hidden() % 4 == 0, "vision.hidden must be a multiple of 4 (the frame "
+                + "transformer's heads)");
         require(text.maxLen() >= 4, "text.maxLen must be at least 4");
         require(embedDim > 0, "embedDim must be positive");
         require(List.of("infonce", "triplet").contains(loss.crossModal()), "loss.crossModal must be infonce or triplet");

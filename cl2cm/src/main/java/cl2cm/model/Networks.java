@@ -39,11 +39,12 @@ public final class Networks {
         return BertConfig.small(vocabSize, t.hidden(), t.layers(), t.heads(), t.ffn(), t.maxLen(), t.dropout());
     }
 
-    /** {@code featureDim}: the width of the visual feature vectors when {@code vision.input} is "features". */
+    /** {@code featureDim}: the width of the feature vectors or frame features when {@code vision.input} uses them. */
     public static CrossModal crossModal(Cl2cmConfig c, int vocabSize, int featureDim, Rng rng, Backend be) {
         Cl2cmConfig.Vision v = c.vision();
         VisionEncoder vision = v.features()
                 ? VisionEncoder.features(featureDim, v.hidden(), c.embedDim(), 0.2, rng, DType.F32, be)
+                : v.frames() ? VisionEncoder.frames(featureDim, v.hidden(), 4, c.embedDim(), 0.1, rng, DType.F32, be)
                 : VisionEncoder.convNet(v.channels().stream().mapToInt(Integer::intValue).toArray(), c.embedDim(), rng,
                         DType.F32, be);
         return new CrossModal(vision, text(c, vocabSize, rng, be));

@@ -73,7 +73,8 @@ public final class Experiment {
                 // A run without stage 2 (the CLN alone, e.g. on Multi30K captions) needs no pictures.
                 ds = NrccrLayout.read(Path.of(d.root()), d.dataset(), cfg.stage2().epochs() == 0
                         ? NrccrLayout.Visuals.NONE : cfg.vision().features() ? NrccrLayout.Visuals.FEATURES
-                        : NrccrLayout.Visuals.IMAGES, d.imageSize());
+                        : cfg.vision().frames() ? NrccrLayout.Visuals.FRAMES : NrccrLayout.Visuals.IMAGES,
+                        d.imageSize());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -107,7 +108,8 @@ public final class Experiment {
         log.printf("data: %s, %d/%d/%d items (%s), %s -> %s%s, vocabulary %d (%.1f s)%n",
                 ds.collection(), tr.size(), ds.split("val").size(), ds.split("test").size(),
                 tr.images() != null ? "images " + d.imageSize() + "x" + d.imageSize()
-                        : tr.features() != null ? tr.features()[0].length + "-d features" : "captions only",
+                        : tr.features() != null ? tr.featureDim() + "-d features"
+                        : tr.frames() != null ? "videos of " + tr.featureDim() + "-d frame features" : "captions only",
                 d.source(), d.target(), d.root().isEmpty() ? String.format(" with MT noise %.2f",
                         d.noiseRate()) : " (" + d.root() + ")", vocab.size(), (System.nanoTime() - t0) / 1e9);
         return new Experiment(cfg, be, log, ds, vocab);
@@ -184,8 +186,7 @@ public final class Experiment {
     // ---- stage 2 ------------------------------------------------------------------------------------------------
 
     public Networks.CrossModal newCmn(Rng rng) {
-        float[][] f = train.split().features();
-        return Networks.crossModal(cfg, tok.vocab().size(), f == null || f.length == 0 ? 0 : f[0].length, rng, be);
+        return Networks.crossModal(cfg, tok.vocab().size(), train.split().featureDim(), rng, be);
     }
 
     /**

@@ -1,6 +1,7 @@
 package cl2cm.train;
 
 import cl2cm.config.Cl2cmConfig;
+import cl2cm.data.VisualBatch;
 import cl2cm.engine.autograd.GradMode;
 import cl2cm.engine.tensor.Tensor;
 import cl2cm.loss.ContrastiveLoss;
@@ -46,9 +47,10 @@ public final class Objectives {
      * distillation from the frozen teacher's source-target similarities when a teacher is given and lambda_kd > 0.
      */
     public static Map<String, Tensor> crossModal(VisionEncoder vision, TextEncoder text, TextEncoder teacher,
-                                                 Tensor images, TokenBatch pairs, double lambdaKd, Cl2cmConfig.Loss l) {
+                                                 VisualBatch visual, TokenBatch pairs, double lambdaKd,
+                                                 Cl2cmConfig.Loss l) {
         int b = half(pairs);
-        Tensor v = vision.forward(images);
+        Tensor v = vision.forward(visual);
         Tensor emb = text.forward(pairs).embedding();
         Tensor s = emb.narrow(0, 0, b);
         Tensor t = emb.narrow(0, b, b);

@@ -91,6 +91,38 @@ class CliTest {
                 .replace("\"vision\": {\"channels\": [8, 16]}", "\"vision\": {\"input\": \"features\", \"hidden\": 16}"));
         String trained = run("train", "--config", featCfg.toString(), "--out", dir.resolve("feat-run").toString());
         assertTrue(trained.contains("(32-d features)") && trained.contains("cl2cm on val"), trained);
+
+        // ... and, as videos of 1 to 3 frames grouped by video2frames.txt, a frame-transformer model (vision.input
+        // "frames") trains on the sequences.
+        for (String split : java.util.List.of("train", "val", "test")) {
+            Path folder = data.resolve("synthscenes/FeatureData/" + split);
+            java.util.List<String> splitIds = cl2cm.data.io.NrccrLayout.read(data, "synthscenes",
+                    cl2cm.data.io.NrccrLayout.Visuals.NONE, 0).split(split).ids();
+            float[][] items = cl2cm.data.io.NrccrLayout.readBigFile(folder, splitIds);
+            java.util.List<String> frameIds = new java.util.ArrayList<>();
+            java.util.List<float[]> frameRows = new java.util.ArrayList<>();
+            StringBuilder dict = new StringBuilder("{");
+            for (int i = 0; i < splitIds.size(); i++) {
+                dict.append(i == 0 ? "" : ", ").append('\'').append(splitIds.get(i)).append("': [");
+                for (int f = 0; f <= i % 3; f++) {
+                    String id = splitIds.get(i) + "_" + f;
+                    frameIds.add(id);
+                    float[] row = items[i].clone();
+                    for (int j = 0; j < row.length; j++) {
+                        row[j] *= 1 + 0.1f * f;
+                    }
+                    frameRows.add(row);
+                    dict.append(f == 0 ? "" : ", ").append('\'').append(id).append('\'');
+                }
+                dict.append(']');
+            }
+            cl2cm.data.io.NrccrLayout.writeBigFile(folder, frameIds, frameRows.toArray(new float[0][]));
+            Files.writeString(folder.resolve("video2frames.txt"), dict.append('}').toString());
+        }
+        Path frameCfg = dir.resolve("frames.json");
+        Files.writeString(frameCfg, Files.readString(featCfg).replace("\"input\": \"features\"", "\"input\": \"frames\""));
+        String video = run("train", "--config", frameCfg.toString(), "--out", dir.resolve("frame-run").toString());
+        assertTrue(video.contains("videos of 32-d frame features") && video.contains("cl2cm on val"), video);
     }
 
     @Test

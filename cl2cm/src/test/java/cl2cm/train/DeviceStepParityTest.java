@@ -1,5 +1,6 @@
 package cl2cm.train;
 
+import cl2cm.data.VisualBatch;
 import cl2cm.config.Cl2cmConfig;
 import cl2cm.engine.backend.Backend;
 import cl2cm.engine.backend.Devices;
@@ -80,7 +81,7 @@ class DeviceStepParityTest {
         }
         cln.eval();
         try (TensorScope s = TensorScope.open("stage 2")) {
-            loss2 = step(cmn, Objectives.total(Objectives.crossModal(vision, cmnText, cln, images, pairs, l.lambdaKd(),
+            loss2 = step(cmn, Objectives.total(Objectives.crossModal(vision, cmnText, cln, VisualBatch.of(images), pairs, l.lambdaKd(),
                     l)));
         }
         return new Run(loss1, loss2, cln.stateDict(), cmn.stateDict());

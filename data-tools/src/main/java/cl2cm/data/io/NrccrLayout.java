@@ -97,7 +97,11 @@ public final class NrccrLayout {
     // ---- reading -----------------------------------------------------------------------------------------------
 
     /** Which visual data to load with the captions. */
-    public enum Visuals { IMAGES, FEATURES, NONE }
+    /**
+     * What to load for the visual items: images, one feature vector per item (videos: the mean of their frames),
+     * the frame features of each video as a sequence (needs {@code video2frames.txt}), or nothing.
+     */
+    public enum Visuals { IMAGES, FEATURES, FRAMES, NONE }
 
     /**
      * Reads a collection. Images are resized to {@code imageSize} (alpha flattened onto white) when loading images.
@@ -130,10 +134,11 @@ public final class NrccrLayout {
             List<String> ids = new ArrayList<>(idSet);
             ImageSet images = visuals == Visuals.IMAGES ? readImages(root.resolve(collection).resolve("images"), ids,
                     imageSize) : null;
-            float[][] feats = visuals == Visuals.FEATURES ? readFeatures(root.resolve(collection).resolve("FeatureData"),
-                    e.getKey(), ids) : null;
+            Path featureData = root.resolve(collection).resolve("FeatureData");
+            float[][] feats = visuals == Visuals.FEATURES ? readFeatures(featureData, e.getKey(), ids) : null;
+            float[][][] frames = visuals == Visuals.FRAMES ? readFrames(featureData, e.getKey(), ids) : null;
             try {
-                splits.put(e.getKey(), new Split(e.getKey(), ids, images, feats, e.getValue()));
+                splits.put(e.getKey(), new Split(e.getKey(), ids, images, feats, frames, e.getValue()));
             } catch (IllegalArgumentException ex) {
                 throw new IOException(text + ": " + ex.getMessage(), ex);
             }
@@ -239,6 +244,34 @@ public final class NrccrLayout {
     private static final Pattern FRAME = Pattern.compile("['\"]([^'\"]+)['\"]");
 
     private static float[][] meanOfFrames(Path bigFile, Path v2f, List<String> ids) throws IOException {
+        float[][][] videos = framesOf(bigFile, v2f, ids);
+        float[][] out = new float[ids.size()][];
+        for (int i = 0; i < ids.size(); i++) {
+            float[] mean = new float[videos[i][0].length];
+            for (float[] frame : videos[i]) {
+                for (int j = 0; j < mean.length; j++) {
+                    mean[j] += frame[j] / videos[i].length;
+                }
+            }
+            out[i] = mean;
+        }
+        return out;
+    }
+
+    /**
+     * The frame features of each video of a split, in frame order, from the BigFile folder
+     * {@code FeatureData/<split>/} and its {@code video2frames.txt}.
+     */
+    static float[][][] readFrames(Path featureData, String split, List<String> ids) throws IOException {
+        Path v2f = featureData.resolve(split).resolve("video2frames.txt");
+        if (!Files.isRegularFile(v2f)) {
+            throw new IOException(v2f + ": missing; vision.input 'frames' needs the frame features of each video in a "
+                    + "BigFile grouped by NRCCR's video2frames.txt");
+        }
+        return framesOf(featureData.resolve(split), v2f, ids);
+    }
+
+    private static float[][][] framesOf(Path bigFile, Path v2f, List<String> ids) throws IOException {
         Map<String, List<String>> frames = new LinkedHashMap<>();
         Matcher m = VIDEO.matcher(Files.readString(v2f, StandardCharsets.UTF_8));
         while (m.find()) {
@@ -258,17 +291,12 @@ public final class NrccrLayout {
             needed.addAll(f);
         }
         float[][] rows = readBigFile(bigFile, needed); // one pass over feature.bin for every frame of the split
-        float[][] out = new float[ids.size()][];
+        float[][][] out = new float[ids.size()][][];
         int r = 0;
         for (int i = 0; i < ids.size(); i++) {
             int count = frames.get(ids.get(i)).size();
-            float[] mean = new float[rows[r].length];
-            for (int k = 0; k < count; k++, r++) {
-                for (int j = 0; j < mean.length; j++) {
-                    mean[j] += rows[r][j] / count;
-                }
-            }
-            out[i] = mean;
+            out[i] = java.util.Arrays.copyOfRange(rows, r, r + count);
+            r += count;
         }
         return out;
     }

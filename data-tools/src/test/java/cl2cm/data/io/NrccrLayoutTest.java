@@ -91,6 +91,42 @@ class NrccrLayoutTest {
         assertTrue(e.getMessage().contains("no frames listed for captioned video 'v9'"), e.getMessage());
     }
 
+    /** Video as sequences: each video's frames in order, batched with padding, a mask and at most MAX_FRAMES. */
+    @Test
+    void videoFramesAreReadAsSequencesAndBatchedWithAMask() throws IOException {
+        Path feats = root.resolve("FeatureData");
+        List<String> frameIds = new java.util.ArrayList<>();
+        List<float[]> rows = new java.util.ArrayList<>();
+        StringBuilder dict = new StringBuilder("{'v1': ['v1_0', 'v1_1'], 'v2': ['v2_0'], 'long': [");
+        frameIds.addAll(List.of("v1_0", "v1_1", "v2_0"));
+        rows.addAll(List.of(new float[]{1, 2}, new float[]{3, 4}, new float[]{10, 20}));
+        for (int f = 0; f < 100; f++) {
+            frameIds.add("long_" + f);
+            rows.add(new float[]{f, -f});
+            dict.append(f == 0 ? "" : ", ").append("'long_").append(f).append('\'');
+        }
+        NrccrLayout.writeBigFile(feats.resolve("test"), frameIds, rows.toArray(new float[0][]));
+        Files.writeString(feats.resolve("test/video2frames.txt"), dict.append("]}").toString());
+        float[][][] v = NrccrLayout.readFrames(feats, "test", List.of("v2", "v1", "long"));
+        assertEquals(1, v[0].length);
+        assertArrayEquals(new float[]{3, 4}, v[1][1]);
+        assertEquals(100, v[2].length);
+
+        cl2cm.data.Split split = new cl2cm.data.Split("test", List.of("v2", "v1", "long"), null, null, v, List.of());
+        cl2cm.data.VisualBatch small = split.visualBatch(new int[]{1, 0});
+        assertArrayEquals(new int[]{2, 2, 2}, small.input().shape());
+        assertArrayEquals(new float[]{1, 2, 3, 4, 10, 20, 0, 0}, small.input().toFloatArray());
+        assertArrayEquals(new float[]{1, 1, 1, 0}, small.mask().toFloatArray());
+        cl2cm.data.VisualBatch big = split.visualBatch(new int[]{2});
+        assertArrayEquals(new int[]{1, cl2cm.data.Split.MAX_FRAMES, 2}, big.input().shape());
+        float[] x = big.input().toFloatArray();
+        assertEquals(0f, x[0]);
+        assertEquals(99f, x[2 * (cl2cm.data.Split.MAX_FRAMES - 1)], 2f, "evenly spaced frames reach the end");
+
+        IOException e = assertThrows(IOException.class, () -> NrccrLayout.readFrames(feats, "val", List.of("v1")));
+        assertTrue(e.getMessage().contains("video2frames.txt: missing"), e.getMessage());
+    }
+
     private Path captions(String name, String content) throws IOException {
         Path text = root.resolve("c/TextData");
         Files.createDirectories(text);
