@@ -39,7 +39,7 @@ final class DataCommand implements Runnable {
         System.out.println("  captions per tag: " + captionsPerTag);
     }
 
-    @Command(name = "synth", mixinStandardHelpOptions = true,
+    @Command(name = "synth", aliases = "shapes", mixinStandardHelpOptions = true,
             description = "Write the built-in synthetic multilingual scenes (captions in en, de, fr, cs, es; "
                     + "pseudo-translations tagged en2xx; PNG images) to <root>/synthscenes.")
     static final class Synth implements Callable<Integer> {
@@ -98,7 +98,7 @@ final class DataCommand implements Runnable {
         }
     }
 
-    @Command(name = "stats", mixinStandardHelpOptions = true,
+    @Command(name = "stats", aliases = "inspect", mixinStandardHelpOptions = true,
             description = "Print a dataset summary: items and captions per split and tag, vocabulary size, caption "
                     + "length histogram and examples.")
     static final class Stats implements Callable<Integer> {

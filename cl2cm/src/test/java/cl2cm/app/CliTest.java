@@ -134,6 +134,11 @@ class CliTest {
                 sheet.toString());
         assertTrue(stats.contains("train: 8 items") && stats.contains("en2de") && stats.contains("test: 4 items"), stats);
         assertTrue(stats.contains("contact sheet") && Files.exists(sheet), stats);
+        // The names the data-tools issue uses work as aliases.
+        Path shapes = dir.resolve("shapes");
+        run("data", "shapes", "--root", shapes.toString(), "--train", "4", "--val", "2", "--test", "2");
+        assertTrue(run("data", "inspect", "--root", shapes.toString(), "--collection", "synthscenes")
+                .contains("train: 4 items"));
     }
 
     /**
