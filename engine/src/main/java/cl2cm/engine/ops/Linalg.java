@@ -118,23 +118,12 @@ public final class Linalg {
     private static MatOperand batchOperand(Tensor t, int batchRank) {
         int[] shape = t.shape();
         int[] st = t.strides();
-        // Batch dimensions without size-1 ones, neighbours merged when they step like one dimension.
-        int[] size = new int[batchRank];
-        long[] stride = new long[batchRank];
-        int levels = 0;
-        for (int d = 0; d < batchRank; d++) {
-            if (shape[d] == 1) {
-                continue;
-            }
-            if (levels > 0 && stride[levels - 1] == (long) st[d] * shape[d]) {
-                size[levels - 1] *= shape[d];
-                stride[levels - 1] = st[d];
-            } else {
-                size[levels] = shape[d];
-                stride[levels] = st[d];
-                levels++;
-            }
-        }
+        // The batch dimensions as the fewest strided levels that walk the same entries.
+        View batch = View.coalesce(new View(t.storage(), Arrays.copyOf(shape, batchRank), Arrays.copyOf(st, batchRank),
+                0))[0];
+        int levels = batch.numel() == 1 ? 0 : batch.rank();
+        int[] size = batch.shape();
+        int[] stride = batch.strides();
         long rs = st[st.length - 2];
         long cs = st[st.length - 1];
         return switch (levels) {
