@@ -73,7 +73,9 @@ final class Gemm {
         // packed panel costs about as much as it saves: the micro-kernel then reads rows of B in place (unit column
         // stride), and only ragged edge slivers are copied.
         boolean direct = m <= MC && b.colStride() == 1;
-        int kBlock = direct ? KC_DIRECT : KC;
+        // Equal k blocks: 288 as 144 + 144 rather than 256 + 32, whose short block would be all C traffic.
+        int kMax = direct ? KC_DIRECT : KC;
+        int kBlock = (k + (k + kMax - 1) / kMax - 1) / Math.max(1, (k + kMax - 1) / kMax);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             int slivers = (nc + NR - 1) / NR;
