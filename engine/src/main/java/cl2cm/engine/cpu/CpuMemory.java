@@ -11,7 +11,8 @@ import java.util.Map;
  * GPU) and recycles the arrays of released storages. A training step allocates the same shapes every time, so after
  * the first step most arrays come from the pool instead of the garbage-collected heap; outputs that a kernel
  * overwrites completely skip the zero fill as well. Arrays below {@link #MIN_POOLED} elements are cheaper to allocate
- * than to pool; the pool holds at most a quarter of the heap (2 GiB at most) and drops what does not fit.
+ * than to pool; the pool holds at most a quarter of the heap (2 GiB at most), drops what does not fit, and is
+ * emptied when the heap runs out before an allocation fails.
  * A storage never released (left to the garbage collector outside any TensorScope) stays counted as in use.
  */
 final class CpuMemory {
@@ -39,7 +40,12 @@ final class CpuMemory {
         float[] a = q == null ? null : q.poll();
         if (a == null) {
             allocations++;
-            a = new float[n];
+            try {
+                a = new float[n];
+            } catch (OutOfMemoryError e) {
+                drain();   // the pool's arrays are the heap's to reclaim before giving up
+                a = new float[n];
+            }
             if (POISON && !zeroed) {
                 java.util.Arrays.fill(a, Float.NaN);
             }
@@ -58,7 +64,12 @@ final class CpuMemory {
         double[] a = q == null ? null : q.poll();
         if (a == null) {
             allocations++;
-            a = new double[n];
+            try {
+                a = new double[n];
+            } catch (OutOfMemoryError e) {
+                drain();
+                a = new double[n];
+            }
             if (POISON && !zeroed) {
                 java.util.Arrays.fill(a, Double.NaN);
             }
@@ -83,6 +94,13 @@ final class CpuMemory {
             DOUBLES.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
             pooled += 8L * a.length;
         }
+    }
+
+    /** Drops every pooled array (the garbage collector may then reclaim them). */
+    static synchronized void drain() {
+        FLOATS.clear();
+        DOUBLES.clear();
+        pooled = 0;
     }
 
     static synchronized void live(long bytes) {
