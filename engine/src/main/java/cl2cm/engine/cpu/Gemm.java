@@ -144,6 +144,22 @@ final class Gemm {
             int j0 = sl * NR;
             int w = Math.min(NR, nc - j0);
             int dst = sl * kc * NR;
+            if (rs == 1 && cs != 1) {
+                // B^T stored row-major (a Linear's weight): walk each column along k, reading memory in order.
+                for (int j = 0; j < NR; j++) {
+                    if (j >= w) {
+                        for (int p = 0; p < kc; p++) {
+                            bp[dst + p * NR + j] = 0f;
+                        }
+                        continue;
+                    }
+                    int src = (int) (base + (long) (j0 + j) * cs);
+                    for (int p = 0; p < kc; p++) {
+                        bp[dst + p * NR + j] = bv[src + p];
+                    }
+                }
+                continue;
+            }
             for (int p = 0; p < kc; p++) {
                 int src = (int) (base + (long) p * rs + (long) j0 * cs);
                 int d = dst + p * NR;
@@ -168,6 +184,17 @@ final class Gemm {
             int i0 = sl * MR;
             int h = Math.min(MR, mc - i0);
             int dst = sl * kc * MR;
+            if (rs == 1 && cs != 1) {
+                // A^T stored row-major (weight gradients take g^T): the MR values of each k are adjacent in memory.
+                for (int p = 0; p < kc; p++) {
+                    int src = (int) (base + i0 + (long) p * cs);
+                    int d = dst + p * MR;
+                    for (int i = 0; i < MR; i++) {
+                        ap[d + i] = i < h ? alpha * av[src + i] : 0f;
+                    }
+                }
+                continue;
+            }
             for (int i = 0; i < MR; i++) {
                 if (i >= h) {
                     for (int p = 0; p < kc; p++) {
