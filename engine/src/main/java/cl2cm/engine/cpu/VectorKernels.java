@@ -4,6 +4,7 @@ import cl2cm.engine.backend.BinaryOp;
 import cl2cm.engine.backend.ReduceOp;
 import cl2cm.engine.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -36,12 +37,12 @@ final class VectorKernels {
             }
             case EXP -> {
                 for (; i < bound; i += L) {
-                    FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXP).intoArray(out, i);
+                    exp(FloatVector.fromArray(S, x, i)).intoArray(out, i);
                 }
             }
             case LOG -> {
                 for (; i < bound; i += L) {
-                    FloatVector.fromArray(S, x, i).lanewise(VectorOperators.LOG).intoArray(out, i);
+                    log(FloatVector.fromArray(S, x, i)).intoArray(out, i);
                 }
             }
             case SQRT -> {
@@ -56,12 +57,12 @@ final class VectorKernels {
             }
             case TANH -> {
                 for (; i < bound; i += L) {
-                    FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(out, i);
+                    tanh(FloatVector.fromArray(S, x, i)).intoArray(out, i);
                 }
             }
             case SIGMOID -> {
                 for (; i < bound; i += L) {
-                    FloatVector v = FloatVector.fromArray(S, x, i).neg().lanewise(VectorOperators.EXP).add(1f);
+                    FloatVector v = exp(FloatVector.fromArray(S, x, i).neg()).add(1f);
                     FloatVector.broadcast(S, 1f).div(v).intoArray(out, i);
                 }
             }
@@ -82,7 +83,7 @@ final class VectorKernels {
                 for (; i < bound; i += L) {
                     FloatVector v = FloatVector.fromArray(S, x, i);
                     FloatVector u = v.mul(v).mul(0.044715f).add(1f).mul(v).mul(c);
-                    u.lanewise(VectorOperators.TANH).add(1f).mul(v).mul(0.5f).intoArray(out, i);
+                    tanh(u).add(1f).mul(v).mul(0.5f).intoArray(out, i);
                 }
             }
             case GELU_ERF -> {
@@ -94,7 +95,7 @@ final class VectorKernels {
             case GELU_ERF_GRAD -> {
                 for (; i < bound; i += L) {
                     FloatVector v = FloatVector.fromArray(S, x, i);
-                    FloatVector pdf = v.mul(v).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+                    FloatVector pdf = exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
                     erf(v.mul(INV_SQRT2)).add(1f).mul(0.5f).add(v.mul(pdf)).intoArray(out, i);
                 }
             }
@@ -119,8 +120,66 @@ final class VectorKernels {
         FloatVector t = FloatVector.broadcast(S, 1f).div(ax.mul(0.3275911f).add(1f));
         FloatVector poly = t.mul(1.061405429f).add(-1.453152027f).mul(t).add(1.421413741f).mul(t).add(-0.284496736f)
                 .mul(t).add(0.254829592f).mul(t);
-        FloatVector y = FloatVector.broadcast(S, 1f).sub(poly.mul(ax.mul(ax).neg().lanewise(VectorOperators.EXP)));
+        FloatVector y = FloatVector.broadcast(S, 1f).sub(poly.mul(exp(ax.mul(ax).neg())));
         return y.blend(y.neg(), x.lt(0f));
+    }
+
+    // ---- deterministic transcendental functions and sums ----------------------------------------------------------
+    // VectorOperators.EXP/LOG/TANH and reduceLanes(ADD) give different bits interpreted and C2-compiled (the compiled
+    // code calls SVML stubs and reduces in a tree), so results depended on when the JIT got to a kernel: the same seed
+    // gave different training runs under different CPU load. These use only +, *, fma, comparisons and bit
+    // operations, which are exact in every mode.
+
+    /** The lanes of v summed in lane order. */
+    static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
+    /**
+     * e^x (Cephes expf: x = n ln2 + r, |r| <= ln2 / 2, a polynomial for e^r, then 2^n through the exponent bits); relative error about 1e-7; 0 below -87.3, +inf above 88.7, NaN for NaN.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(-87.33654f).min(88.72284f);
+        // n = round(x / ln 2): adding and removing 1.5 * 2^23 rounds to the nearest integer in float arithmetic.
+        FloatVector n = xc.mul(1.44269504088896341f).add(12582912f).sub(12582912f);
+        FloatVector r = xc.sub(n.mul(0.693359375f)).sub(n.mul(-2.12194440e-4f));   // ln 2 split so n * C1 is exact
+        FloatVector p = FloatVector.broadcast(S, 1.9875691500E-4f).fma(r, FloatVector.broadcast(S, 1.3981999507E-3f))
+                .fma(r, FloatVector.broadcast(S, 8.3334519073E-3f)).fma(r, FloatVector.broadcast(S, 4.1665795894E-2f))
+                .fma(r, FloatVector.broadcast(S, 1.6666665459E-1f)).fma(r, FloatVector.broadcast(S, 5.0000001201E-1f))
+                .mul(r.mul(r)).add(r).add(1f);
+        // 2^n as 2^(n/2) 2^(n - n/2): n reaches 128 near the top of the range, one exponent field does not.
+        IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+        FloatVector y = p.mul(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                .mul(ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+        y = y.blend(0f, x.lt(-87.33654f)).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72284f));
+        return y.blend(x, x.test(VectorOperators.IS_NAN));
+    }
+
+    /** tanh x: x + x^3 P(x^2) for |x| < 0.625 (Cephes tanhf), else sign(x) (1 - e) / (1 + e) with e = e^(-2|x|). */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector e = exp(ax.mul(-2f));
+        FloatVector big = FloatVector.broadcast(S, 1f).sub(e).div(e.add(1f));
+        big = big.blend(big.neg(), x.lt(0f));
+        FloatVector z = x.mul(x);
+        FloatVector small = FloatVector.broadcast(S, -5.70498872745E-3f).fma(z, FloatVector.broadcast(S, 2.06390887954E-2f))
+                .fma(z, FloatVector.broadcast(S, -5.37397155531E-2f)).fma(z, FloatVector.broadcast(S, 1.33314422036E-1f))
+                .fma(z, FloatVector.broadcast(S, -3.33332819422E-1f)).mul(z).mul(x).add(x);
+        return big.blend(small, ax.lt(0.625f));
+    }
+
+    /** ln x, lane by lane through StrictMath (fdlibm): exact to the float in every mode; LOG is off the hot paths. */
+    static FloatVector log(FloatVector x) {
+        float[] v = x.toArray();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) StrictMath.log(v[i]);
+        }
+        return FloatVector.fromArray(S, v, 0);
     }
 
     // ---- binary on one strided run -----------------------------------------------------------------------------
@@ -285,7 +344,7 @@ final class VectorKernels {
         for (; i < bound; i += L) {
             acc = acc.add(FloatVector.fromArray(S, x, off + i));
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) {
             s += x[off + i];
         }
@@ -313,7 +372,7 @@ final class VectorKernels {
         for (; i < bound; i += L) {
             acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) {
             s += a[ao + i] * b[bo + i];
         }
@@ -333,22 +392,22 @@ final class VectorKernels {
                 int j = 0;
                 int bound = cols / L * L;
                 for (; j < bound; j += L) {
-                    FloatVector ev = FloatVector.fromArray(S, x, o + j).sub(vmax).lanewise(VectorOperators.EXP);
+                    FloatVector ev = exp(FloatVector.fromArray(S, x, o + j).sub(vmax));
                     if (!log) {
                         ev.intoArray(out, o + j);
                     }
                     acc = acc.add(ev);
                 }
-                float sum = acc.reduceLanes(VectorOperators.ADD);
+                float sum = sumLanes(acc);
                 for (; j < cols; j++) {
-                    float ev = (float) Math.exp(x[o + j] - max);
+                    float ev = (float) StrictMath.exp(x[o + j] - max);
                     if (!log) {
                         out[o + j] = ev;
                     }
                     sum += ev;
                 }
                 if (log) {
-                    float shift = max + (float) Math.log(sum);
+                    float shift = max + (float) StrictMath.log(sum);
                     affineRun(x, o, out, o, cols, 1f, -shift);
                 } else {
                     affineRun(out, o, out, o, cols, 1f / sum, 0f);
@@ -381,11 +440,11 @@ final class VectorKernels {
                     float d = sumRun(gy, o, cols);
                     FloatVector dot = FloatVector.broadcast(S, d);
                     for (; j < bound; j += L) {
-                        FloatVector ey = FloatVector.fromArray(S, y, o + j).lanewise(VectorOperators.EXP);
+                        FloatVector ey = exp(FloatVector.fromArray(S, y, o + j));
                         FloatVector.fromArray(S, gy, o + j).sub(ey.mul(dot)).intoArray(gx, o + j);
                     }
                     for (; j < cols; j++) {
-                        gx[o + j] = gy[o + j] - (float) Math.exp(y[o + j]) * d;
+                        gx[o + j] = gy[o + j] - (float) StrictMath.exp(y[o + j]) * d;
                     }
                 } else {
                     // gx = y * (gy - sum(gy * y))
@@ -419,7 +478,7 @@ final class VectorKernels {
                     FloatVector d = FloatVector.fromArray(S, x, o + j).sub(vmu);
                     acc = d.fma(d, acc);
                 }
-                float var = acc.reduceLanes(VectorOperators.ADD);
+                float var = sumLanes(acc);
                 for (; j < cols; j++) {
                     float d = x[o + j] - mu;
                     var += d * d;
