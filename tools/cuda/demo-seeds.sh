@@ -7,11 +7,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 seeds="$1"; shift
-work="$root/.gpu-bundle"
-if [ ! -f "$work/.stamp" ] || [ "$root/dist/cl2cm-linux-x64.tar.xz" -nt "$work/.stamp" ]; then
-  rm -rf "$work" && mkdir -p "$work" && tar -C "$work" -xJf "$root/dist/cl2cm-linux-x64.tar.xz" && touch "$work/.stamp"
-fi
-[ -f "$root/cl2cm/target/cl2cm.jar" ] && cp "$root/cl2cm/target/cl2cm.jar" "$work/cl2cm/lib/cl2cm.jar"
+. "$root/tools/cuda/use-bundle.sh"
 out="${OUT:-$root/runs}/seeds"
 mkdir -p "$out"
 threads=$(( $(nproc) / $# )); [ "$threads" -ge 1 ] || threads=1

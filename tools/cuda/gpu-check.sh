@@ -6,12 +6,7 @@ set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 what="${1:-all}"
 steps="${STEPS:-20}"
-work="$root/.gpu-bundle"   # kept between runs on the same machine; re-extracted when the tarball changes
-if [ ! -f "$work/.stamp" ] || [ "$root/dist/cl2cm-linux-x64.tar.xz" -nt "$work/.stamp" ]; then
-  rm -rf "$work" && mkdir -p "$work" && tar -C "$work" -xJf "$root/dist/cl2cm-linux-x64.tar.xz" && touch "$work/.stamp"
-fi
-# A freshly built jar carried beside the bundle replaces the bundle's (quicker than re-bundling while developing).
-[ -f "$root/cl2cm/target/cl2cm.jar" ] && cp "$root/cl2cm/target/cl2cm.jar" "$work/cl2cm/lib/cl2cm.jar"
+. "$root/tools/cuda/use-bundle.sh"
 cl2cm="$work/cl2cm/bin/cl2cm"
 java="$work/cl2cm/runtime/bin/java"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader

@@ -176,23 +176,17 @@ final class DataCommand implements Runnable {
         @Option(names = "--stamps", description = "stamps folder (default: /usr/share/tuxpaint/stamps)")
         Path stamps;
 
-        @Option(names = "--root", required = true, description = "dataset root folder")
-        Path root;
-
-        @Option(names = "--languages", split = ",", defaultValue = "de,fr,es,cs,ja,zh",
-                description = "target languages to keep (default: ${DEFAULT-VALUE})")
-        List<String> languages;
-
-        @Option(names = "--image-size", defaultValue = "64", description = "pixels per side (default: ${DEFAULT-VALUE})")
-        int size;
+        @picocli.CommandLine.Mixin
+        PictureImportOptions options = new PictureImportOptions();
 
         @Override
         public Integer call() throws Exception {
             cl2cm.data.io.TuxPaintImporter.Report[] report = new cl2cm.data.io.TuxPaintImporter.Report[1];
             Dataset ds = cl2cm.data.io.TuxPaintImporter.read(
-                    stamps != null ? stamps : cl2cm.data.io.TuxPaintImporter.DEFAULT_STAMPS, size, languages, report);
-            NrccrLayout.write(ds, root);
-            System.out.printf("wrote %s/%s: %d stamps (%d PNGs without a description skipped)%n", root,
+                    stamps != null ? stamps : cl2cm.data.io.TuxPaintImporter.DEFAULT_STAMPS, options.size,
+                    options.languages, report);
+            NrccrLayout.write(ds, options.root);
+            System.out.printf("wrote %s/%s: %d stamps (%d PNGs without a description skipped)%n", options.root,
                     ds.collection(), report[0].stamps(), report[0].skippedWithoutDescription());
             printSplits(ds, report[0].captionsPerTag());
             return 0;
@@ -210,22 +204,15 @@ final class DataCommand implements Runnable {
         @Option(names = "--names", required = true, description = "cldr-annotations-full-48.2.0.tgz")
         Path names;
 
-        @Option(names = "--root", required = true, description = "dataset root folder")
-        Path root;
-
-        @Option(names = "--languages", split = ",", defaultValue = "de,fr,es,cs,ja,zh",
-                description = "target languages to keep (default: ${DEFAULT-VALUE})")
-        List<String> languages;
-
-        @Option(names = "--image-size", defaultValue = "64", description = "pixels per side (default: ${DEFAULT-VALUE})")
-        int size;
+        @picocli.CommandLine.Mixin
+        PictureImportOptions options = new PictureImportOptions();
 
         @Override
         public Integer call() throws Exception {
             cl2cm.data.io.EmojiImporter.Report[] report = new cl2cm.data.io.EmojiImporter.Report[1];
-            Dataset ds = cl2cm.data.io.EmojiImporter.read(images, names, size, languages, report);
-            NrccrLayout.write(ds, root);
-            System.out.printf("wrote %s/%s: %d emoji (%d without an English CLDR name skipped)%n", root,
+            Dataset ds = cl2cm.data.io.EmojiImporter.read(images, names, options.size, options.languages, report);
+            NrccrLayout.write(ds, options.root);
+            System.out.printf("wrote %s/%s: %d emoji (%d without an English CLDR name skipped)%n", options.root,
                     ds.collection(), report[0].emoji(), report[0].withoutEnglishName());
             printSplits(ds, report[0].captionsPerTag());
             return 0;

@@ -5,6 +5,8 @@ import cl2cm.engine.backend.MemoryStats;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
 
 /**
  * The CPU backend's memory: counts the bytes of live storages (so memory reports mean the same on the CPU as on a
@@ -24,8 +26,18 @@ final class CpuMemory {
     private static final boolean POISON = Boolean.getBoolean("cl2cm.cpu.poisonUninitialized");
     private static final long CAPACITY = Math.min(Runtime.getRuntime().maxMemory() / 4, 2L << 30);
 
-    private static final Map<Integer, ArrayDeque<float[]>> FLOATS = new HashMap<>();
-    private static final Map<Integer, ArrayDeque<double[]>> DOUBLES = new HashMap<>();
+    /** Free arrays of one element type by length, and how to make and fill such arrays. */
+    private record Shelf<A>(Map<Integer, ArrayDeque<A>> free, int bytes, IntFunction<A> create,
+                            BiConsumer<A, Boolean> fillZeroOrNaN) {
+        Shelf(int bytes, IntFunction<A> create, BiConsumer<A, Boolean> fillZeroOrNaN) {
+            this(new HashMap<>(), bytes, create, fillZeroOrNaN);
+        }
+    }
+
+    private static final Shelf<float[]> FLOATS = new Shelf<>(4, float[]::new,
+            (a, zero) -> java.util.Arrays.fill(a, zero ? 0f : Float.NaN));
+    private static final Shelf<double[]> DOUBLES = new Shelf<>(8, double[]::new,
+            (a, zero) -> java.util.Arrays.fill(a, zero ? 0.0 : Double.NaN));
     private static long inUse;
     private static long peak;
     private static long pooled;
@@ -35,71 +47,57 @@ final class CpuMemory {
     }
 
     /** An array of n floats, zero-filled when asked (fresh arrays always are). */
-    static synchronized float[] floats(int n, boolean zeroed) {
-        ArrayDeque<float[]> q = n >= MIN_POOLED ? FLOATS.get(n) : null;
-        float[] a = q == null ? null : q.poll();
-        if (a == null) {
-            allocations++;
-            try {
-                a = new float[n];
-            } catch (OutOfMemoryError e) {
-                drain();   // the pool's arrays are the heap's to reclaim before giving up
-                a = new float[n];
-            }
-            if (POISON && !zeroed) {
-                java.util.Arrays.fill(a, Float.NaN);
-            }
-            return a;
-        }
-        pooled -= 4L * n;
-        if (zeroed || POISON) {
-            java.util.Arrays.fill(a, zeroed ? 0f : Float.NaN);
-        }
-        return a;
+    static float[] floats(int n, boolean zeroed) {
+        return take(FLOATS, n, zeroed);
     }
 
     /** An array of n doubles, zero-filled when asked (fresh arrays always are). */
-    static synchronized double[] doubles(int n, boolean zeroed) {
-        ArrayDeque<double[]> q = n >= MIN_POOLED ? DOUBLES.get(n) : null;
-        double[] a = q == null ? null : q.poll();
+    static double[] doubles(int n, boolean zeroed) {
+        return take(DOUBLES, n, zeroed);
+    }
+
+    static void recycle(float[] a) {
+        give(FLOATS, a, a.length);
+    }
+
+    static void recycle(double[] a) {
+        give(DOUBLES, a, a.length);
+    }
+
+    private static synchronized <A> A take(Shelf<A> shelf, int n, boolean zeroed) {
+        ArrayDeque<A> q = n >= MIN_POOLED ? shelf.free().get(n) : null;
+        A a = q == null ? null : q.poll();
         if (a == null) {
             allocations++;
             try {
-                a = new double[n];
+                a = shelf.create().apply(n);
             } catch (OutOfMemoryError e) {
-                drain();
-                a = new double[n];
+                drain();   // the pool's arrays are the heap's to reclaim before giving up
+                a = shelf.create().apply(n);
             }
             if (POISON && !zeroed) {
-                java.util.Arrays.fill(a, Double.NaN);
+                shelf.fillZeroOrNaN().accept(a, false);
             }
             return a;
         }
-        pooled -= 8L * n;
+        pooled -= (long) shelf.bytes() * n;
         if (zeroed || POISON) {
-            java.util.Arrays.fill(a, zeroed ? 0.0 : Double.NaN);
+            shelf.fillZeroOrNaN().accept(a, zeroed);
         }
         return a;
     }
 
-    static synchronized void recycle(float[] a) {
-        if (a.length >= MIN_POOLED && pooled + 4L * a.length <= CAPACITY) {
-            FLOATS.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
-            pooled += 4L * a.length;
-        }
-    }
-
-    static synchronized void recycle(double[] a) {
-        if (a.length >= MIN_POOLED && pooled + 8L * a.length <= CAPACITY) {
-            DOUBLES.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
-            pooled += 8L * a.length;
+    private static synchronized <A> void give(Shelf<A> shelf, A a, int length) {
+        if (length >= MIN_POOLED && pooled + (long) shelf.bytes() * length <= CAPACITY) {
+            shelf.free().computeIfAbsent(length, k -> new ArrayDeque<>()).push(a);
+            pooled += (long) shelf.bytes() * length;
         }
     }
 
     /** Drops every pooled array (the garbage collector may then reclaim them). */
     static synchronized void drain() {
-        FLOATS.clear();
-        DOUBLES.clear();
+        FLOATS.free().clear();
+        DOUBLES.free().clear();
         pooled = 0;
     }
 
