@@ -4,6 +4,8 @@
 Usage (on a GPU host with torch and transformers):
     python3 tools/pytorch/bench_cl2cm.py --preset bench-small --precision fp32 --steps 20
     python3 tools/pytorch/bench_cl2cm.py --matmul 4096 --precision fp32
+On a CPU (e.g. Debian's python3-torch 1.13, which has no transformers; a plain-torch BERT of the same layout is used):
+    /usr/bin/python3 tools/pytorch/bench_cl2cm.py --device cpu --threads 2 --preset bench-small --steps 5
 Prints one JSON line like the Java command. Models are built as in cl2cm: a Hugging Face BertModel (random init)
 with masked mean pooling, a linear projection and L2 normalisation; a ConvNet of [3x3 conv s2, BN, ReLU, 3x3 conv s1,
 BN, ReLU] stages with global average pooling (bench-small) or an MLP over 512-d features (bench-base). Stage 1:
@@ -18,7 +20,10 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from transformers import BertConfig, BertModel
+try:
+    from transformers import BertConfig, BertModel
+except ImportError:  # Debian's python3-torch comes without transformers
+    BertModel = None
 
 PRESETS = {
     "bench-small": dict(vocab=8000, hidden=256, layers=4, heads=4, ffn=1024, maxlen=32, embed=256,
@@ -28,17 +33,65 @@ PRESETS = {
 }
 
 
+class PlainBertLayer(nn.Module):
+    """One post-LayerNorm BERT layer computed as Hugging Face's BertLayer computes it (eager attention)."""
+
+    def __init__(self, p):
+        super().__init__()
+        d = p["hidden"]
+        self.heads = p["heads"]
+        self.q, self.k, self.v, self.o = (nn.Linear(d, d) for _ in range(4))
+        self.ln1, self.ln2 = nn.LayerNorm(d, eps=1e-12), nn.LayerNorm(d, eps=1e-12)
+        self.up, self.down = nn.Linear(d, p["ffn"]), nn.Linear(p["ffn"], d)
+        self.drop = nn.Dropout(0.1)
+
+    def forward(self, x, bias):
+        b, t, d = x.shape
+        split = lambda y: y.view(b, t, self.heads, d // self.heads).transpose(1, 2)
+        q, k, v = split(self.q(x)), split(self.k(x)), split(self.v(x))
+        att = self.drop((q @ k.transpose(-1, -2) / (d // self.heads) ** 0.5 + bias).softmax(-1))
+        ctx = (att @ v).transpose(1, 2).reshape(b, t, d)
+        x = self.ln1(x + self.drop(self.o(ctx)))
+        return self.ln2(x + self.drop(self.down(F.gelu(self.up(x)))))
+
+
+class PlainBert(nn.Module):
+    """BertModel's encoder path (word + position + token-type embeddings, LayerNorm, layers) and its pooler."""
+
+    def __init__(self, p):
+        super().__init__()
+        d = p["hidden"]
+        self.words, self.pos, self.types = nn.Embedding(p["vocab"], d), nn.Embedding(p["maxlen"], d), nn.Embedding(2, d)
+        self.ln = nn.LayerNorm(d, eps=1e-12)
+        self.drop = nn.Dropout(0.1)
+        self.layers = nn.ModuleList(PlainBertLayer(p) for _ in range(p["layers"]))
+        self.pooler = nn.Linear(d, d)
+
+    def forward(self, ids, mask):
+        pos = torch.arange(ids.shape[1], device=ids.device)
+        x = self.drop(self.ln(self.words(ids) + self.pos(pos) + self.types(torch.zeros_like(ids))))
+        bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min
+        for layer in self.layers:
+            x = layer(x, bias)
+        torch.tanh(self.pooler(x[:, 0]))  # computed and unused, as BertModel's pooler output is here
+        return x
+
+
 class TextEncoder(nn.Module):
     def __init__(self, p):
         super().__init__()
-        cfg = BertConfig(vocab_size=p["vocab"], hidden_size=p["hidden"], num_hidden_layers=p["layers"],
-                         num_attention_heads=p["heads"], intermediate_size=p["ffn"],
-                         max_position_embeddings=p["maxlen"], hidden_act="gelu", layer_norm_eps=1e-12)
-        self.bert = BertModel(cfg, add_pooling_layer=True)
+        if BertModel is None:
+            self.bert = PlainBert(p)
+        else:
+            cfg = BertConfig(vocab_size=p["vocab"], hidden_size=p["hidden"], num_hidden_layers=p["layers"],
+                             num_attention_heads=p["heads"], intermediate_size=p["ffn"],
+                             max_position_embeddings=p["maxlen"], hidden_act="gelu", layer_norm_eps=1e-12)
+            self.bert = BertModel(cfg, add_pooling_layer=True)
         self.proj = nn.Linear(p["hidden"], p["embed"])
 
     def forward(self, ids, mask):
-        h = self.bert(input_ids=ids, attention_mask=mask).last_hidden_state
+        h = (self.bert(ids, mask) if BertModel is None
+             else self.bert(input_ids=ids, attention_mask=mask).last_hidden_state)
         m = mask.unsqueeze(-1).to(h.dtype)
         pooled = (h * m).sum(1) / m.sum(1)
         return F.normalize(self.proj(pooled), dim=-1, eps=1e-12), h
@@ -114,13 +167,14 @@ def tokens(gen, b, seq, vocab, device):
 
 
 def timed(step, steps, warmup=3):
+    sync = torch.cuda.synchronize if torch.cuda.is_available() else (lambda: None)
     times = []
     for i in range(warmup + steps):
-        torch.cuda.synchronize()
+        sync()
         t0 = time.perf_counter()
         loss = step()
         loss.item()
-        torch.cuda.synchronize()
+        sync()
         if i >= warmup:
             times.append((time.perf_counter() - t0) * 1000)
     return times
@@ -133,10 +187,16 @@ def main():
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--batch", type=int)
     ap.add_argument("--matmul", type=int, help="time an n x n x n float32 matmul instead")
+    ap.add_argument("--device", default="cuda", choices=["cuda", "cpu"])
+    ap.add_argument("--threads", type=int, help="CPU threads (torch.set_num_threads)")
     a = ap.parse_args()
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    cpu = a.device == "cpu"
+    card = ("cpu, %d threads" % torch.get_num_threads()) if cpu else torch.cuda.get_device_name()
     torch.backends.cuda.matmul.allow_tf32 = a.precision == "tf32"
     torch.backends.cudnn.allow_tf32 = a.precision == "tf32"
-    dev = torch.device("cuda")
+    dev = torch.device(a.device)
     torch.manual_seed(1)
     if a.matmul:
         n = a.matmul
@@ -145,7 +205,7 @@ def main():
         ms = timed(lambda: (x @ y)[0, 0], a.steps)
         med = statistics.median(ms)
         print(json.dumps({"peer": "pytorch", "matmul": n, "precision": a.precision, "median_ms": round(med, 3),
-                          "tflops": round(2 * n ** 3 / med / 1e9, 1), "card": torch.cuda.get_device_name()}))
+                          "tflops": round(2 * n ** 3 / med / 1e9, 1), "card": card}))
         return
     p = PRESETS[a.preset]
     b = a.batch or p["batch"]
@@ -183,12 +243,14 @@ def main():
         return update(list(cmn.parameters()), opt2, loss)
 
     out = {"peer": "pytorch " + torch.__version__, "preset": a.preset, "precision": a.precision, "batch": b,
-           "card": torch.cuda.get_device_name()}
+           "card": card}
     for name, fn in (("stage1", stage1), ("stage2", stage2)):
-        torch.cuda.reset_peak_memory_stats()
+        if not cpu:
+            torch.cuda.reset_peak_memory_stats()
         ms = timed(fn, a.steps)
-        out[name] = {"median_ms": round(statistics.median(ms), 1), "min_ms": round(min(ms), 1),
-                     "peak_mib": round(torch.cuda.max_memory_allocated() / 2 ** 20)}
+        out[name] = {"median_ms": round(statistics.median(ms), 1), "min_ms": round(min(ms), 1)}
+        if not cpu:
+            out[name]["peak_mib"] = round(torch.cuda.max_memory_allocated() / 2 ** 20)
     print(json.dumps(out))
 
 

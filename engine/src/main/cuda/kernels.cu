@@ -391,10 +391,14 @@ __device__ void gather_rows(const T* table, int cols, const int* idx, int count,
     GRID_LOOP(i, (long long) count * cols) out[i] = table[(long long) idx[i / cols] * cols + i % cols];
 }
 
-// table[idx[i], :] += src[i, :]; repeated indices accumulate (atomically, so their order may vary).
+// table[idx[i], :] += src[i, :] except where idx[i] == skip; repeated indices accumulate (atomically, so their order
+// may vary).
 template <typename T>
-__device__ void scatter_add_rows(const T* src, int cols, const int* idx, int count, T* table) {
-    GRID_LOOP(i, (long long) count * cols) atomicAdd(&table[(long long) idx[i / cols] * cols + i % cols], src[i]);
+__device__ void scatter_add_rows(const T* src, int cols, const int* idx, int count, int skip, T* table) {
+    GRID_LOOP(i, (long long) count * cols) {
+        int row = idx[i / cols];
+        if (row != skip) atomicAdd(&table[(long long) row * cols + i % cols], src[i]);
+    }
 }
 
 // ---- convolution and pooling (NCHW) --------------------------------------------------------------------------------
@@ -543,9 +547,13 @@ __device__ void avg_pool_backward(const T* gy, Conv g, T* gx) {
 // ---- random --------------------------------------------------------------------------------------------------------
 
 // out[i] = u(seed, i) < p ? 0 : scale with u = splitmix64(seed + (i + 1) * golden) >> 11 / 2^53, exactly as
-// cl2cm.engine.backend.DropoutHash computes it on the CPU.
+// cl2cm.engine.backend.DropoutHash computes it on the CPU. *salt is 0 except while a captured CUDA graph replays:
+// the seed is a kernel argument frozen at capture, and the replay number mixed in here gives each replay its own mask
+// (CudaBackend.Graph).
 template <typename T>
-__device__ void dropout(const T* x, T* out, long long n, double p, double scale, unsigned long long seed) {
+__device__ void dropout(const T* x, T* out, long long n, double p, double scale, unsigned long long seed,
+                        const unsigned long long* salt) {
+    seed ^= *salt * 0xD1B54A32D192ED03ULL;
     GRID_LOOP(i, n) {
         unsigned long long z = seed + (unsigned long long) (i + 1) * 0x9E3779B97F4A7C15ULL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -577,9 +585,13 @@ __device__ void sum_squares_chunks(const long long* table, int chunks, double* p
     }
 }
 
-// x *= factor over every chunk.
+// Gradient clipping without a trip to the host: x *= maxNorm / (norm + 1e-6) over every chunk when that factor is
+// below 1 (a NaN norm scales nothing; the caller reports it).
 template <typename T>
-__device__ void scale_chunks(const long long* table, int chunks, T factor) {
+__device__ void clip_chunks(const long long* table, int chunks, const double* norm, double max_norm) {
+    double f = max_norm / (*norm + 1e-6);
+    if (!(f < 1)) return;
+    T factor = (T) f;
     for (int c = blockIdx.x; c < chunks; c += gridDim.x) {
         T* x = (T*) table[2 * c];
         long long n = table[2 * c + 1];
@@ -589,11 +601,17 @@ __device__ void scale_chunks(const long long* table, int chunks, T factor) {
 
 // ---- optimizer ---------------------------------------------------------------------------------------------------
 
-// One Adam/AdamW step in place over a chunk table of (p, g, m, v, length) entries (see multi-tensor ops above);
-// bc1 = 1 - beta1^step, bc2 = 1 - beta2^step computed on the host. Launch: 256 threads per chunk.
+// One Adam/AdamW step in place over a chunk table of (p, g, m, v, length) entries (see multi-tensor ops above).
+// The values that change every step, step = {lr, t} (t counts from 1), come from device memory (uploaded by the
+// host each step) so that a captured CUDA graph replays with the current ones. Launch: 256 threads per chunk.
 template <typename T>
-__device__ void adam_chunks(const long long* table, int chunks, T lr, T b1, T b2, T eps, T wd, int decoupled, T bc1,
-                            T bc2) {
+__device__ void adam_chunks(const long long* table, int chunks, const double* step, double beta1, double beta2, T eps,
+                            T wd, int decoupled) {
+    T lr = (T) step[0];
+    T bc1 = (T) (1 - pow(beta1, step[1]));
+    T bc2 = (T) (1 - pow(beta2, step[1]));
+    T b1 = (T) beta1;
+    T b2 = (T) beta2;
     for (int c = blockIdx.x; c < chunks; c += gridDim.x) {
         const long long* e = table + 5 * c;
         T* p = (T*) e[0];
@@ -647,8 +665,8 @@ extern "C" __global__ void layer_norm_backward_params_##S(const T* x, const T* m
     layer_norm_backward_params<T>(x, mu, rs, gy, gg, gb, rows, cols); }                                                \
 extern "C" __global__ void gather_rows_##S(const T* t, int cols, const int* idx, int count, T* out) {                \
     gather_rows<T>(t, cols, idx, count, out); }                                                                        \
-extern "C" __global__ void scatter_add_rows_##S(const T* src, int cols, const int* idx, int count, T* t) {           \
-    scatter_add_rows<T>(src, cols, idx, count, t); }                                                                   \
+extern "C" __global__ void scatter_add_rows_##S(const T* src, int cols, const int* idx, int count, int skip, T* t) { \
+    scatter_add_rows<T>(src, cols, idx, count, skip, t); }                                                                   \
 extern "C" __global__ void im2col_##S(const T* x, Conv g, T* cols) { im2col<T>(x, g, cols); }                         \
 extern "C" __global__ void col2im_##S(const T* cols, Conv g, T* x) { col2im<T>(cols, g, x); }                         \
 extern "C" __global__ void max_pool_##S(const T* x, Conv g, T* y) { max_pool<T>(x, g, y); }                           \
@@ -657,14 +675,15 @@ extern "C" __global__ void max_pool_backward_##S(const T* x, const T* gy, Conv g
 extern "C" __global__ void avg_pool_##S(const T* x, Conv g, T* y) { avg_pool<T>(x, g, y); }                           \
 extern "C" __global__ void avg_pool_backward_##S(const T* gy, Conv g, T* gx) { avg_pool_backward<T>(gy, g, gx); }     \
 extern "C" __global__ void dropout_##S(const T* x, T* out, long long n, double p, double scale,                     \
-                                      unsigned long long seed) { dropout<T>(x, out, n, p, scale, seed); }              \
+                                      unsigned long long seed, const unsigned long long* salt) {                       \
+    dropout<T>(x, out, n, p, scale, seed, salt); }                                                                     \
 extern "C" __global__ void sum_squares_chunks_##S(const long long* table, int chunks, double* partial) {          \
     sum_squares_chunks<T>(table, chunks, partial); }                                                                   \
-extern "C" __global__ void scale_chunks_##S(const long long* table, int chunks, T factor) {                            \
-    scale_chunks<T>(table, chunks, factor); }                                                                          \
-extern "C" __global__ void adam_chunks_##S(const long long* table, int chunks, T lr, T b1, T b2, T eps, T wd,      \
-                                           int dec, T bc1, T bc2) {                                                 \
-    adam_chunks<T>(table, chunks, lr, b1, b2, eps, wd, dec, bc1, bc2); }
+extern "C" __global__ void clip_chunks_##S(const long long* table, int chunks, const double* norm, double max_norm) { \
+    clip_chunks<T>(table, chunks, norm, max_norm); }                                                                   \
+extern "C" __global__ void adam_chunks_##S(const long long* table, int chunks, const double* step, double b1,        \
+                                           double b2, T eps, T wd, int dec) {                                       \
+    adam_chunks<T>(table, chunks, step, b1, b2, eps, wd, dec); }
 
 BOTH(ENTRIES)
 

@@ -21,10 +21,8 @@ import cl2cm.model.VisionEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -57,6 +55,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "CUDA only: after timing, run each stage again with every kernel timed "
             + "by CUDA events and print the kernels that take the most GPU time")
     boolean profile;
+
+    @Option(names = "--eager", description = "CUDA: run every step op by op instead of recording it once as a CUDA "
+            + "graph and replaying that")
+    boolean eager;
 
     @Option(names = "--encode", description = "time mBERT-base forward passes instead of training steps")
     boolean encode;
@@ -111,20 +113,24 @@ final class BenchCommand implements Callable<Integer> {
         Rng data = new Rng(2);
 
         Cl2cmConfig.Loss losses = Cl2cmConfig.defaults().loss();
-        Timing s1 = timeStage("stage 1", be, () -> {
-            TokenBatch pairs = tokens(data, 2 * b, p.seqLen(), p.text().vocabSize());
-            return update(cln, clnOpt, Objectives.total(Objectives.crossLingual(cln, pairs, losses)));
-        });
-        Timing s2 = timeStage("stage 2", be, () -> {
-            TokenBatch pairs = tokens(data, 2 * b, p.seqLen(), p.text().vocabSize());
-            VisualBatch visual = VisualBatch.of(p.convChannels() != null ? data.normal(0, 1, DType.F32, be, b, 3, 64, 64)
-                    : data.normal(0, 1, DType.F32, be, b, p.featureDim()));
-            return update(cmn, cmnOpt, Objectives.total(Objectives.crossModal(vision, cmnText, cln, visual, pairs,
-                    losses.lambdaKd(), losses)));
-        });
+        // The host arrays the steps read, refilled before every step (outside the timing); a replayed CUDA graph
+        // reads the same arrays again, so they are filled in place.
+        TokenBatch pairs = new TokenBatch(new int[2 * b * p.seqLen()], new float[2 * b * p.seqLen()],
+                new float[2 * b * p.seqLen()], 2 * b, p.seqLen());
+        int[] visualShape = p.convChannels() != null ? new int[]{b, 3, 64, 64} : new int[]{b, p.featureDim()};
+        float[] visual = new float[Arrays.stream(visualShape).reduce(1, (x, y) -> x * y)];
+        Timing s1 = timeStage("stage 1", be, clnOpt, () -> fillTokens(data, pairs, p.text().vocabSize()),
+                () -> update(cln, clnOpt, Objectives.total(Objectives.crossLingual(cln, pairs, losses))));
+        Timing s2 = timeStage("stage 2", be, cmnOpt, () -> {
+            fillTokens(data, pairs, p.text().vocabSize());
+            for (int i = 0; i < visual.length; i++) {
+                visual[i] = (float) data.nextGaussian();
+            }
+        }, () -> update(cmn, cmnOpt, Objectives.total(Objectives.crossModal(vision, cmnText, cln,
+                VisualBatch.of(Tensor.of(visual, be, visualShape)), pairs, losses.lambdaKd(), losses))));
         System.out.printf("{\"preset\": \"%s\", \"device\": \"%s\", \"batch\": %d, \"threads\": %d, "
-                        + "\"stage1\": %s, \"stage2\": %s}%n", preset, device.describe(be), b,
-                cl2cm.engine.cpu.Parallel.threads(), s1.json(), s2.json());
+                        + "\"cuda_graph\": %s, \"stage1\": %s, \"stage2\": %s}%n", preset, device.describe(be), b,
+                cl2cm.engine.cpu.Parallel.threads(), be instanceof CudaBackend && !eager, s1.json(), s2.json());
         return 0;
     }
 
@@ -160,18 +166,11 @@ final class BenchCommand implements Callable<Integer> {
         Rng data = new Rng(2);
         double[] ms = time(() -> {
             try (GradMode.Guard g = GradMode.set(false)) {
-                TokenBatch t = tokens(data, b, seqLen, bert.config().vocabSize());
-                int[] ids = new int[b * seqLen];
-                float[] mask = new float[b * seqLen];
-                for (int i = 0; i < b; i++) {
-                    for (int j = 0; j < seqLen; j++) {
-                        boolean real = j < t.seqLen() && t.mask()[i * t.seqLen() + j] > 0;
-                        ids[i * seqLen + j] = real ? t.ids()[i * t.seqLen() + j] : 0;
-                        mask[i * seqLen + j] = real ? 1 : 0;
-                    }
-                }
-                Tensor m = Tensor.of(mask, b, seqLen).to(be);
-                return bert.forward(ids, b, seqLen, m, null).lastHiddenState().sum().item();
+                TokenBatch t = new TokenBatch(new int[b * seqLen], new float[b * seqLen], new float[b * seqLen], b,
+                        seqLen);
+                fillTokens(data, t, bert.config().vocabSize());
+                Tensor m = Tensor.of(t.mask(), be, b, seqLen);
+                return bert.forward(t.ids(), b, seqLen, m, null).lastHiddenState().sum().item();
             }
         });
         double med = median(ms);
@@ -195,28 +194,33 @@ final class BenchCommand implements Callable<Integer> {
         return Adam.adamW(params, 1e-4, 0.9, 0.999, 1e-8, 0.01);
     }
 
-    private static double update(Module m, Adam opt, Tensor loss) {
+    /** Backward, clipping and the device half of the AdamW step; returns the loss (read after the step has run). */
+    private static Tensor update(Module m, Adam opt, Tensor loss) {
         m.zeroGrad();
         loss.backward();
         GradClip.clipGlobalNorm(m.trainableParameters(), 2.0);
-        opt.step();
-        return loss.item();
+        opt.applyStep();
+        return loss;
     }
 
-    /** Random ids, each row [CLS] + random tokens + [SEP] with a random length between half and full. */
-    private static TokenBatch tokens(Rng rng, int b, int len, int vocab) {
-        List<int[]> rows = new ArrayList<>();
-        for (int i = 0; i < b; i++) {
+    /**
+     * Random ids written into {@code into} (all rows {@code seqLen} long): each row [CLS] + random tokens + [SEP]
+     * with a random length between half and full, then padding.
+     */
+    private static void fillTokens(Rng rng, TokenBatch into, int vocab) {
+        int len = into.seqLen();
+        Arrays.fill(into.ids(), 0);
+        Arrays.fill(into.mask(), 0f);
+        Arrays.fill(into.wordMask(), 0f);
+        for (int i = 0; i < into.size(); i++) {
             int n = len / 2 + rng.nextInt(len - len / 2 + 1);
-            int[] r = new int[n];
-            r[0] = 101 % vocab;
-            r[n - 1] = 102 % vocab;
-            for (int j = 1; j < n - 1; j++) {
-                r[j] = 103 + rng.nextInt(vocab - 103);
+            int row = i * len;
+            for (int j = 0; j < n; j++) {
+                into.ids()[row + j] = j == 0 ? 101 % vocab : j == n - 1 ? 102 % vocab : 103 + rng.nextInt(vocab - 103);
+                into.mask()[row + j] = 1f;
+                into.wordMask()[row + j] = j == 0 || j == n - 1 ? 0f : 1f;
             }
-            rows.add(r);
         }
-        return TokenBatch.of(rows, 0);
     }
 
     private interface Step {
@@ -231,25 +235,44 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private Timing timeStage(String name, Backend be, Step step) {
+    /**
+     * Times a training step: {@code fill} writes the next batch into the host arrays (not timed), then the step
+     * runs: replayed as a CUDA graph unless --eager (the first two runs, eager and recording, are warm-up).
+     */
+    private Timing timeStage(String name, Backend be, Adam opt, Runnable fill, java.util.function.Supplier<Tensor> body) {
         be.resetPeakMemory();
-        double[] ms = time(step);
+        double[] ms;
+        try (cl2cm.engine.backend.ReplayableStep step = eager ? new cl2cm.engine.backend.ReplayableStep.Eager(body)
+                : be.replayable(name, body)) {
+            ms = time(fill, () -> {
+                opt.prepareStep();
+                return step.run().item();
+            });
+        }
         double peak = be.memoryStats().peakMiB();
         if (profile) {
             if (!(be instanceof CudaBackend cuda)) {
                 throw new IllegalArgumentException("--profile needs --device cuda");
             }
             cuda.startProfiling();
-            time(step);
-            System.out.printf("%s, kernels by GPU time (%d profiled steps after 2 warm-up):%n%s", name, steps,
+            time(fill, () -> {
+                opt.prepareStep();
+                return body.get().item();
+            });
+            System.out.printf("%s, kernels by GPU time (%d profiled eager steps after 2 warm-up):%n%s", name, steps,
                     cuda.stopProfiling().table(25, steps + 2));
         }
         return new Timing(median(ms), Arrays.stream(ms).min().orElse(0), peak);
     }
 
     private double[] time(Step step) {
+        return time(() -> { }, step);
+    }
+
+    private double[] time(Runnable fill, Step step) {
         double[] ms = new double[steps];
         for (int i = -2; i < steps; i++) {
+            fill.run();
             long t0 = System.nanoTime();
             try (TensorScope scope = TensorScope.open("bench step")) {
                 double loss = step.run();

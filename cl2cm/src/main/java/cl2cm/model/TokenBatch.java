@@ -9,12 +9,15 @@ import cl2cm.engine.tensor.Tensor;
  * (tokens other than [CLS], [SEP] and padding).
  */
 public record TokenBatch(int[] ids, float[] mask, float[] wordMask, int size, int seqLen) {
+    // In float32 the masks upload straight from these arrays, so that a replayed step (ReplayableStep) that refills
+    // them sees the new batch.
     public Tensor maskTensor(DType dtype, Backend be) {
-        return Tensor.of(toDouble(mask), dtype, be, size, seqLen);
+        return dtype == DType.F32 ? Tensor.of(mask, be, size, seqLen) : Tensor.of(toDouble(mask), dtype, be, size, seqLen);
     }
 
     public Tensor wordMaskTensor(DType dtype, Backend be) {
-        return Tensor.of(toDouble(wordMask), dtype, be, size, seqLen);
+        return dtype == DType.F32 ? Tensor.of(wordMask, be, size, seqLen)
+                : Tensor.of(toDouble(wordMask), dtype, be, size, seqLen);
     }
 
     private static double[] toDouble(float[] f) {

@@ -201,7 +201,12 @@ public final class StageRunner {
             }
             model.zeroGrad();
             Objectives.total(terms).backward();
-            GradClip.clipGlobalNorm(model.trainableParameters(), cfg.clipNorm());
+            double norm = GradClip.clipGlobalNorm(model.trainableParameters(), cfg.clipNorm()).item();
+            if (!Double.isFinite(norm)) {
+                throw new ArithmeticException(String.format("%s: gradient norm is %s at step %d (epoch %d, batch %d) "
+                        + "although every loss term is finite; lower the learning rate", name, norm,
+                        opt.stepCount() + 1, epoch + 1, s + 1));
+            }
             schedule.apply(opt);
             opt.step();
             return value;

@@ -103,8 +103,12 @@ public interface Backend {
     /** out[i, :] = table[idx[i], :] for a contiguous [tableRows, cols] table. */
     void gatherRows(Storage table, int tableRows, int cols, int[] idx, Storage out);
 
-    /** table[idx[i], :] += src[i, :] (the gradient of gatherRows); repeated indices accumulate. */
-    void scatterAddRows(Storage src, int cols, int[] idx, Storage table, int tableRows);
+    /**
+     * table[idx[i], :] += src[i, :] (the gradient of gatherRows); repeated indices accumulate, and positions whose
+     * index is {@code skip} add nothing (an embedding's padding row; -1 skips none). The skip is decided by the kernel
+     * from idx itself, so that no array derived from the ids has to be uploaded (a replayed step rereads idx).
+     */
+    void scatterAddRows(Storage src, int cols, int[] idx, int skip, Storage table, int tableRows);
 
     // ---- convolution and pooling (NCHW) ------------------------------------------------------------------------
 
@@ -140,22 +144,44 @@ public interface Backend {
     // ---- optimizers (in place) ---------------------------------------------------------------------------------
 
     /**
-     * The sum of the squares of every element of every storage, accumulated in float64 and returned to the host
-     * (gradient clipping's global norm: one pass and one transfer for a whole model).
+     * out[0] = the L2 norm of every element of every storage, accumulated in float64 (gradient clipping's global norm:
+     * one pass for a whole model). {@code out} is a one-element float64 storage; the value stays on the device, so
+     * clipping does not stop the host.
      */
-    double sumOfSquares(java.util.List<Storage> xs);
+    void globalNorm(java.util.List<Storage> xs, Storage out);
 
-    /** In place: every element of every storage times {@code factor}. */
-    void scale(java.util.List<Storage> xs, double factor);
+    /**
+     * In place: every element of every storage times maxNorm / (norm[0] + 1e-6) when that factor is below 1, and
+     * nothing otherwise (a NaN norm included). {@code norm} is the one-element float64 storage {@link #globalNorm}
+     * wrote.
+     */
+    void clipToNorm(java.util.List<Storage> xs, Storage norm, double maxNorm);
 
     /**
      * One Adam/AdamW update of every element of every parameter (all of one dtype; a GPU does them all in one
      * launch): m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr * (m / bc1) / (sqrt(v / bc2) + eps) where
-     * bc1 = 1 - b1^step, bc2 = 1 - b2^step. Decoupled weight decay (AdamW) multiplies p by (1 - lr * wd) first; L2
-     * decay (Adam) adds wd * p to g.
+     * bc1 = 1 - b1^t, bc2 = 1 - b2^t. Decoupled weight decay (AdamW) multiplies p by (1 - lr * wd) first; L2
+     * decay (Adam) adds wd * p to g. The values that change from step to step, {lr, t}, are read from the two-element
+     * float64 storage {@code step}, so that a replayed {@link ReplayableStep} uses the current ones.
      */
-    void adamUpdate(java.util.List<AdamTensors> tensors, double lr, double beta1, double beta2, double eps,
-                    double weightDecay, boolean decoupled, long step);
+    void adamUpdate(java.util.List<AdamTensors> tensors, Storage step, double beta1, double beta2, double eps,
+                    double weightDecay, boolean decoupled);
+
+    // ---- replaying a training step -----------------------------------------------------------------------------
+
+    /**
+     * A training step that can be run again and again. The default runs {@code body} each time; the CUDA backend
+     * records it once as a CUDA graph and then replays the graph, which costs one launch instead of hundreds (see
+     * {@link ReplayableStep} for what the body may do).
+     */
+    default ReplayableStep replayable(String name, java.util.function.Supplier<cl2cm.engine.tensor.Tensor> body) {
+        return new ReplayableStep.Eager(body);
+    }
+
+    /** Whether work on this backend is being recorded for replay rather than run (CUDA graph capture). */
+    default boolean isCapturing() {
+        return false;
+    }
 
     /** A parameter, its gradient and its two moment estimates: four storages of the same length. */
     record AdamTensors(Storage param, Storage grad, Storage m, Storage v) {

@@ -377,20 +377,23 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void scatterAddRows(Storage src, int cols, int[] idx, Storage table, int tableRows) {
+    public void scatterAddRows(Storage src, int cols, int[] idx, int skip, Storage table, int tableRows) {
         sameDType(src, table);
         checkIndices(idx, tableRows);
         if (f32(table)) {
             float[] s = f(src);
             float[] t = f(table);
             for (int i = 0; i < idx.length; i++) {
+                if (idx[i] == skip) {
+                    continue;
+                }
                 VectorKernels.binaryRun(BinaryOp.ADD, t, idx[i] * cols, 1, s, i * cols, 1, t, idx[i] * cols, cols);
             }
         } else {
             double[] s = d(src);
             double[] t = d(table);
             for (int i = 0; i < idx.length; i++) {
-                for (int j = 0; j < cols; j++) {
+                for (int j = 0; j < cols && idx[i] != skip; j++) {
                     t[idx[i] * cols + j] += s[i * cols + j];
                 }
             }
@@ -485,7 +488,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public double sumOfSquares(java.util.List<Storage> xs) {
+    public void globalNorm(java.util.List<Storage> xs, Storage out) {
         double sum = 0;
         for (Storage x : xs) {
             if (f32(x)) {
@@ -498,29 +501,47 @@ public final class CpuBackend implements Backend {
                 }
             }
         }
-        return sum;
+        d(scalarF64(out, "globalNorm"))[0] = Math.sqrt(sum);
     }
 
     @Override
-    public void scale(java.util.List<Storage> xs, double factor) {
+    public void clipToNorm(java.util.List<Storage> xs, Storage norm, double maxNorm) {
+        double factor = maxNorm / (d(scalarF64(norm, "clipToNorm"))[0] + 1e-6);
+        if (!(factor < 1)) {
+            return;
+        }
         for (Storage x : xs) {
             axpby(x, factor, null, 0, x.numel());
         }
     }
 
     @Override
-    public void adamUpdate(java.util.List<AdamTensors> tensors, double lr, double beta1, double beta2, double eps,
-                           double weightDecay, boolean decoupled, long step) {
+    public void adamUpdate(java.util.List<AdamTensors> tensors, Storage step, double beta1, double beta2, double eps,
+                           double weightDecay, boolean decoupled) {
+        if (step.dtype() != DType.F64 || step.numel() != 2) {
+            throw new IllegalArgumentException("adamUpdate: step must hold {lr, t} as two float64, got "
+                    + step.numel() + " " + step.dtype());
+        }
+        double lr = d(step)[0];
+        long t = (long) d(step)[1];
         for (AdamTensors a : tensors) {
             sameDType(a.param(), a.grad(), a.m(), a.v());
             int n = (int) a.param().numel();
             if (f32(a.param())) {
                 VectorKernels.adamUpdate(f(a.param()), f(a.grad()), f(a.m()), f(a.v()), n, lr, beta1, beta2, eps,
-                        weightDecay, decoupled, step);
+                        weightDecay, decoupled, t);
             } else {
                 ReferenceKernels.adamUpdate(d(a.param()), d(a.grad()), d(a.m()), d(a.v()), n, lr, beta1, beta2, eps,
-                        weightDecay, decoupled, step);
+                        weightDecay, decoupled, t);
             }
         }
+    }
+
+    private static Storage scalarF64(Storage s, String op) {
+        if (s.dtype() != DType.F64 || s.numel() != 1) {
+            throw new IllegalArgumentException(op + ": the norm must be one float64, got " + s.numel() + " "
+                    + s.dtype());
+        }
+        return s;
     }
 }

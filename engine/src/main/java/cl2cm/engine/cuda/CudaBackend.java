@@ -67,6 +67,10 @@ public final class CudaBackend implements Backend {
     private final HostStaging staging;
     private final ThreadLocal<Boolean> contextCurrent = ThreadLocal.withInitial(() -> false);
     private Precision precision = Precision.FP32;
+    private volatile boolean capturing;
+    /** One int64 the dropout kernel mixes into its seed: 0, except while a recorded graph replays. */
+    private final DeviceAllocator.Block dropoutSalt;
+    private long replays;
 
     private CudaBackend() {
         JCudaDriver.setExceptionsEnabled(true);
@@ -91,7 +95,14 @@ public final class CudaBackend implements Backend {
         JCublas2.setExceptionsEnabled(true);
         JCublas2.cublasCreate(cublas);
         JCublas2.cublasSetStream(cublas, new cudaStream_t(stream));
+        // A workspace of our own: cuBLAS must not allocate one while a graph is being recorded.
+        DeviceAllocator.Block workspace = allocator.allocate(CUBLAS_WORKSPACE, "the cuBLAS workspace");
+        JCublas2.cublasSetWorkspace(cublas, workspace.ptr(), CUBLAS_WORKSPACE);
+        dropoutSalt = allocator.allocate(8, "the dropout salt");
+        JCudaDriver.cuMemsetD32Async(dropoutSalt.ptr(), 0, 2, stream);
     }
+
+    private static final long CUBLAS_WORKSPACE = 32L << 20;
 
     /** The backend for GPU 0, started on first use; throws a {@link CudaError} saying why when there is none. */
     public static CudaBackend instance() {
@@ -188,7 +199,72 @@ public final class CudaBackend implements Backend {
 
     /** Waits for all queued work (for timing). */
     public void synchronize() {
+        refuseWhileRecording("waiting for the GPU");
         JCudaDriver.cuStreamSynchronize(stream);
+    }
+
+    private void refuseWhileRecording(String what) {
+        if (capturing) {
+            throw new IllegalStateException(what + " inside a step being recorded as a CUDA graph: nothing has run "
+                    + "yet; read results after ReplayableStep.run()");
+        }
+    }
+
+    // ---- recorded steps (CUDA graphs) --------------------------------------------------------------------------
+
+    @Override
+    public cl2cm.engine.backend.ReplayableStep replayable(String name,
+                                                          java.util.function.Supplier<cl2cm.engine.tensor.Tensor> body) {
+        return new CudaGraphStep(this, name, body);
+    }
+
+    @Override
+    public boolean isCapturing() {
+        return capturing;
+    }
+
+    /** Starts recording the stream's work into a graph: allocations and uploads go to the graph's own pool. */
+    DeviceAllocator.Pool beginRecording() {
+        if (profiler != null) {
+            throw new IllegalStateException("cannot record a CUDA graph while profiling kernels");
+        }
+        synchronize();
+        DeviceAllocator.Pool pool = allocator.beginPrivatePool();
+        staging.beginRecording();
+        capturing = true;
+        JCudaDriver.cuStreamBeginCapture(stream, jcuda.driver.CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED);
+        return pool;
+    }
+
+    /** Ends the recording into {@code graph}; after a {@code failed} body, errors of the aborted capture are ignored. */
+    HostStaging.Recorded endRecording(jcuda.driver.CUgraph graph, boolean failed) {
+        capturing = false;
+        try {
+            JCudaDriver.cuStreamEndCapture(stream, graph);
+        } catch (CudaException e) {
+            if (!failed) {
+                throw new CudaError("recording the CUDA graph failed: " + e.getMessage(), e);
+            }
+        } finally {
+            allocator.endPrivatePool();
+        }
+        return staging.endRecording();
+    }
+
+    /** Launches a recorded graph, with a fresh dropout salt for its dropout masks. */
+    void launchGraph(jcuda.driver.CUgraphExec exec) {
+        long salt = ++replays;
+        staging.upload(dropoutSalt.ptr(), 8, b -> b.putLong(0, salt));
+        JCudaDriver.cuGraphLaunch(exec, stream);
+        staging.upload(dropoutSalt.ptr(), 8, b -> b.putLong(0, 0L));
+    }
+
+    void retire(DeviceAllocator.Pool pool) {
+        allocator.retire(pool);
+    }
+
+    CUstream stream() {
+        return stream;
     }
 
     @Override
@@ -298,6 +374,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public double[] toDoubles(View v) {
+        refuseWhileRecording("reading a tensor on the host");
         View c = contiguous(v);
         int n = (int) c.numel();
         double[] out = new double[n];
@@ -328,6 +405,7 @@ public final class CudaBackend implements Backend {
             }
             return f;
         }
+        refuseWhileRecording("reading a tensor on the host");
         View c = contiguous(v);
         float[] f = new float[(int) c.numel()];
         if (f.length > 0) {
@@ -639,11 +717,11 @@ public final class CudaBackend implements Backend {
     @Override
     public void gatherRows(Storage table, int tableRows, int cols, int[] idx, Storage out) {
         DType t = same("gather rows", table, out);
-        checkRows("gather rows", idx, tableRows);
         if ((long) idx.length * cols == 0) {
+            checkRows("gather rows", idx, tableRows);
             return;
         }
-        DeviceAllocator.Block ids = uploadInts(idx);
+        DeviceAllocator.Block ids = uploadRows("gather rows", idx, tableRows);
         try {
             launch("gather_rows_" + suffix(t), (long) idx.length * cols, ptr(table), cols, ids.ptr(), idx.length,
                     ptr(out));
@@ -653,16 +731,16 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void scatterAddRows(Storage src, int cols, int[] idx, Storage table, int tableRows) {
+    public void scatterAddRows(Storage src, int cols, int[] idx, int skip, Storage table, int tableRows) {
         DType t = same("scatter-add rows", src, table);
-        checkRows("scatter-add rows", idx, tableRows);
         if ((long) idx.length * cols == 0) {
+            checkRows("scatter-add rows", idx, tableRows);
             return;
         }
-        DeviceAllocator.Block ids = uploadInts(idx);
+        DeviceAllocator.Block ids = uploadRows("scatter-add rows", idx, tableRows);
         try {
             launch("scatter_add_rows_" + suffix(t), (long) idx.length * cols, ptr(src), cols, ids.ptr(), idx.length,
-                    ptr(table));
+                    skip, ptr(table));
         } finally {
             allocator.release(ids);
         }
@@ -677,9 +755,16 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private DeviceAllocator.Block uploadInts(int[] v) {
+    /** Uploads row indices, checked as they are written (again before each replay of a recorded graph). */
+    private DeviceAllocator.Block uploadRows(String op, int[] v, int rows) {
         DeviceAllocator.Block b = allocator.allocate(v.length * 4L, "row indices");
-        upload(b.ptr(), v.length * 4L, buf -> buf.asIntBuffer().put(v), () -> Pointer.to(v));
+        upload(b.ptr(), v.length * 4L, buf -> {
+            checkRows(op, v, rows);
+            buf.asIntBuffer().put(v);
+        }, () -> {
+            checkRows(op, v, rows);
+            return Pointer.to(v);
+        });
         return b;
     }
 
@@ -730,7 +815,7 @@ public final class CudaBackend implements Backend {
     public void dropout(Storage x, Storage out, long n, double p, double scale, long seed) {
         DType t = same("dropout", x, out);
         if (n > 0) {
-            launch("dropout_" + suffix(t), n, ptr(x), ptr(out), n, p, scale, seed);
+            launch("dropout_" + suffix(t), n, ptr(x), ptr(out), n, p, scale, seed, dropoutSalt.ptr());
         }
     }
 
@@ -775,36 +860,41 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public double sumOfSquares(List<Storage> xs) {
-        if (xs.isEmpty()) {
-            return 0;
+    public void globalNorm(List<Storage> xs, Storage out) {
+        if (out.dtype() != DType.F64 || out.numel() != 1) {
+            throw new IllegalArgumentException("globalNorm: the norm must be one float64, got " + out.numel() + " "
+                    + out.dtype());
         }
-        DType t = same("sum of squares", xs.toArray(new Storage[0]));
+        if (xs.isEmpty()) {
+            fill(new View(out, new int[]{1}, new int[]{1}, 0), 0);
+            return;
+        }
+        DType t = same("global norm", xs.toArray(new Storage[0]));
         int[] chunks = new int[1];
         DeviceAllocator.Block table = chunkTable(chunks, xs);
-        try (TensorScope scope = TensorScope.open("sum of squares")) {
+        try (TensorScope scope = TensorScope.open("global norm")) {
             CudaStorage partial = newStorage(DType.F64, chunks[0]);
             launchGrid("sum_squares_chunks_" + suffix(t), Math.min(MAX_BLOCKS, chunks[0]), 256, table.ptr(), chunks[0],
                     partial.at(0));
             CudaStorage total = newStorage(DType.F64, 1);
             reduce(ReduceOp.SUM, partial, 1, chunks[0], 1, total);
-            return toDoubles(new View(total, new int[]{1}, new int[]{1}, 0))[0];
+            unary(UnaryOp.SQRT, 0, 0, total, out, 1);
         } finally {
             allocator.release(table);
         }
     }
 
     @Override
-    public void scale(List<Storage> xs, double factor) {
+    public void clipToNorm(List<Storage> xs, Storage norm, double maxNorm) {
         if (xs.isEmpty()) {
             return;
         }
-        DType t = same("scale", xs.toArray(new Storage[0]));
+        DType t = same("clip to norm", xs.toArray(new Storage[0]));
         int[] chunks = new int[1];
         DeviceAllocator.Block table = chunkTable(chunks, xs);
         try {
-            launchGrid("scale_chunks_" + suffix(t), Math.min(MAX_BLOCKS, chunks[0]), 256, table.ptr(), chunks[0],
-                    scalar(t, factor));
+            launchGrid("clip_chunks_" + suffix(t), Math.min(MAX_BLOCKS, chunks[0]), 256, table.ptr(), chunks[0],
+                    ptr(norm), maxNorm);
         } finally {
             allocator.release(table);
         }
@@ -813,24 +903,25 @@ public final class CudaBackend implements Backend {
     // ---- optimizers --------------------------------------------------------------------------------------------
 
     @Override
-    public void adamUpdate(List<AdamTensors> tensors, double lr, double beta1, double beta2, double eps,
-                           double weightDecay, boolean decoupled, long step) {
+    public void adamUpdate(List<AdamTensors> tensors, Storage step, double beta1, double beta2, double eps,
+                           double weightDecay, boolean decoupled) {
         if (tensors.isEmpty()) {
             return;
+        }
+        if (step.dtype() != DType.F64 || step.numel() != 2) {
+            throw new IllegalArgumentException("adamUpdate: step must hold {lr, t} as two float64, got "
+                    + step.numel() + " " + step.dtype());
         }
         List<Storage> p = tensors.stream().map(AdamTensors::param).toList();
         List<Storage> g = tensors.stream().map(AdamTensors::grad).toList();
         List<Storage> m = tensors.stream().map(AdamTensors::m).toList();
         List<Storage> v = tensors.stream().map(AdamTensors::v).toList();
         DType t = same("adam", java.util.stream.Stream.of(p, g, m, v).flatMap(List::stream).toArray(Storage[]::new));
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2 = 1 - Math.pow(beta2, step);
         int[] chunks = new int[1];
         DeviceAllocator.Block table = chunkTable(chunks, p, g, m, v);
         try {
             launchGrid("adam_chunks_" + suffix(t), Math.min(MAX_BLOCKS, chunks[0]), 256, table.ptr(), chunks[0],
-                    scalar(t, lr), scalar(t, beta1), scalar(t, beta2), scalar(t, eps), scalar(t, weightDecay),
-                    decoupled ? 1 : 0, scalar(t, bc1), scalar(t, bc2));
+                    ptr(step), beta1, beta2, scalar(t, eps), scalar(t, weightDecay), decoupled ? 1 : 0);
         } finally {
             allocator.release(table);
         }

@@ -18,15 +18,52 @@ import java.util.Map;
  * <p>Sizes round up to 512 bytes below 1 MiB and to 2 MiB above. When cuMemAlloc fails, every cached block is
  * freed and the allocation retried; if that fails too the error says how much was asked for, how much is free and
  * how much this allocator holds.
+ *
+ * <p>While a CUDA graph is being recorded, allocations come from a private {@link Pool}: the graph keeps using those
+ * addresses at every replay, so no other work may be handed them until the graph is destroyed. Every block released
+ * during the recording joins that pool too (the graph may read it), and blocks of the pool released after the
+ * recording go back to it. When the graph is destroyed the pool is retired into the main one.
  */
 final class DeviceAllocator {
     private static final long SMALL = 1 << 20;
 
-    /** A device block of {@code bytes} (the rounded size). */
-    record Block(CUdeviceptr ptr, long bytes) {
+    /** A device block of {@code bytes} (the rounded size), and the pool it returns to. */
+    static final class Block {
+        private final CUdeviceptr ptr;
+        private final long bytes;
+        private Pool owner;
+
+        private Block(CUdeviceptr ptr, long bytes, Pool owner) {
+            this.ptr = ptr;
+            this.bytes = bytes;
+            this.owner = owner;
+        }
+
+        CUdeviceptr ptr() {
+            return ptr;
+        }
+
+        long bytes() {
+            return bytes;
+        }
     }
 
-    private final Map<Long, ArrayDeque<Block>> free = new HashMap<>();
+    /** Free lists by rounded size. */
+    static final class Pool {
+        private final Map<Long, ArrayDeque<Block>> free = new HashMap<>();
+        private Pool retiredInto;   // set when the graph owning this pool is gone
+
+        private Pool live() {
+            Pool p = this;
+            while (p.retiredInto != null) {
+                p = p.retiredInto;
+            }
+            return p;
+        }
+    }
+
+    private final Pool main = new Pool();
+    private Pool current = main;
     private long inUse;
     private long cached;
     private long peakInUse;
@@ -39,12 +76,12 @@ final class DeviceAllocator {
 
     synchronized Block allocate(long bytes, String what) {
         long size = round(bytes);
-        ArrayDeque<Block> list = free.get(size);
+        ArrayDeque<Block> list = current.free.get(size);
         Block b = list == null ? null : list.poll();
         if (b != null) {
             cached -= size;
         } else {
-            b = new Block(malloc(size, bytes, what), size);
+            b = new Block(malloc(size, bytes, what), size, current);
         }
         inUse += size;
         peakInUse = Math.max(peakInUse, inUse);
@@ -52,9 +89,43 @@ final class DeviceAllocator {
     }
 
     synchronized void release(Block b) {
-        inUse -= b.bytes();
-        cached += b.bytes();
-        free.computeIfAbsent(b.bytes(), k -> new ArrayDeque<>()).push(b);
+        // During a recording every released block joins the graph's pool: recorded kernels may still read it.
+        b.owner = current != main ? current : b.owner.live();
+        inUse -= b.bytes;
+        cached += b.bytes;
+        b.owner.free.computeIfAbsent(b.bytes, k -> new ArrayDeque<>()).push(b);
+    }
+
+    /** Starts serving allocations from a new private pool (for a graph being recorded); it starts with the free blocks. */
+    synchronized Pool beginPrivatePool() {
+        if (current != main) {
+            throw new IllegalStateException("a CUDA graph is already being recorded");
+        }
+        current = new Pool();
+        moveFreeBlocks(main, current);
+        return current;
+    }
+
+    /** Back to the main pool; the private one stays with its graph. */
+    synchronized void endPrivatePool() {
+        current = main;
+    }
+
+    /** The graph owning {@code pool} is gone: its blocks are free for any work again. */
+    synchronized void retire(Pool pool) {
+        pool.retiredInto = main;
+        moveFreeBlocks(pool, main);
+    }
+
+    private static void moveFreeBlocks(Pool from, Pool to) {
+        from.free.forEach((size, list) -> {
+            ArrayDeque<Block> into = to.free.computeIfAbsent(size, k -> new ArrayDeque<>());
+            for (Block b : list) {
+                b.owner = to;
+                into.push(b);
+            }
+        });
+        from.free.clear();
     }
 
     private CUdeviceptr malloc(long size, long asked, String what) {
@@ -86,15 +157,15 @@ final class DeviceAllocator {
         }
     }
 
-    /** Returns every cached block to the driver. */
+    /** Returns every cached block of the main pool to the driver (a graph keeps its own). */
     synchronized void emptyCache() {
-        for (ArrayDeque<Block> list : free.values()) {
+        for (ArrayDeque<Block> list : main.free.values()) {
             for (Block b : list) {
                 JCudaDriver.cuMemFree(b.ptr());
+                cached -= b.bytes;
             }
         }
-        free.clear();
-        cached = 0;
+        main.free.clear();
     }
 
     synchronized MemoryStats stats() {

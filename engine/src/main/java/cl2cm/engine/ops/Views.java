@@ -324,18 +324,12 @@ public final class Views {
         } catch (IndexOutOfBoundsException e) {
             throw new IndexOutOfBoundsException(op + " on shape " + Shape.str(t.shape()) + ": " + e.getMessage());
         }
-        // Positions that pass a gradient, and the rows they pass it to.
-        int[] positions = java.util.stream.IntStream.range(0, idx.length).filter(i -> idx[i] != noGradIdx).toArray();
-        int[] targets = java.util.Arrays.stream(positions).map(i -> idx[i]).toArray();
         int[] original = src.shape();
+        // Backward reads idx itself (no array derived from it), so a replayed step sees the ids of its own batch.
         return Graph.record(op, out, new Tensor[]{src}, g -> {
-            Tensor gc = g.reshape(idx.length, cols);
-            if (positions.length < idx.length) {
-                gc = indexSelect(gc, 0, positions);
-            }
-            Tensor gcc = gc.contiguous();
+            Tensor gc = g.reshape(idx.length, cols).contiguous();
             Tensor full = Tensor.zeros(g.dtype(), g.backend(), original);
-            g.backend().scatterAddRows(gcc.storage(), cols, targets, full.storage(), rows);
+            g.backend().scatterAddRows(gc.storage(), cols, idx, noGradIdx, full.storage(), rows);
             return new Tensor[]{full};
         });
     }

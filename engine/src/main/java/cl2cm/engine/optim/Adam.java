@@ -2,7 +2,10 @@ package cl2cm.engine.optim;
 
 import cl2cm.engine.backend.Backend;
 import cl2cm.engine.nn.Parameter;
+import cl2cm.engine.tensor.DType;
+import cl2cm.engine.tensor.Storage;
 import cl2cm.engine.tensor.Tensor;
+import cl2cm.engine.tensor.TensorScope;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +22,8 @@ public final class Adam extends Optimizer {
     private final double eps;
     private final double weightDecay;
     private final boolean decoupled;
+    /** {lr, t} of the current step, refilled by prepareStep() and uploaded by applyStep() (see Backend.adamUpdate). */
+    private final double[] stepScalars = new double[2];
 
     private Adam(Map<String, Parameter> params, double lr, double beta1, double beta2, double eps, double weightDecay,
                  boolean decoupled) {
@@ -46,6 +51,18 @@ public final class Adam extends Optimizer {
     }
 
     @Override
+    public void prepareStep() {
+        super.prepareStep();
+        stepScalars[0] = lr;
+        stepScalars[1] = step;
+    }
+
+    @Override
+    protected boolean replayable() {
+        return true;
+    }
+
+    @Override
     protected void apply(List<Update> updates) {
         Map<Backend, List<Backend.AdamTensors>> byBackend = new LinkedHashMap<>();
         for (Update u : updates) {
@@ -55,8 +72,12 @@ public final class Adam extends Optimizer {
             byBackend.computeIfAbsent(p.backend(), b -> new ArrayList<>()).add(new Backend.AdamTensors(p.storage(),
                     u.grad().storage(), m.storage(), v.storage()));
         }
-        byBackend.forEach((backend, tensors) -> backend.adamUpdate(tensors, lr, beta1, beta2, eps, weightDecay,
-                decoupled, step));
+        byBackend.forEach((backend, tensors) -> {
+            try (TensorScope scope = TensorScope.open("adam step scalars")) {
+                Storage scalars = backend.fromDoubles(DType.F64, stepScalars);
+                backend.adamUpdate(tensors, scalars, beta1, beta2, eps, weightDecay, decoupled);
+            }
+        });
     }
 
     @Override

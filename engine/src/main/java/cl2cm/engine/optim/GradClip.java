@@ -4,11 +4,12 @@ import cl2cm.engine.backend.Backend;
 import cl2cm.engine.nn.Parameter;
 import cl2cm.engine.tensor.Storage;
 
+import cl2cm.engine.tensor.DType;
+import cl2cm.engine.tensor.Tensor;
+
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Gradient clipping by global L2 norm (torch.nn.utils.clip_grad_norm_). */
 public final class GradClip {
@@ -16,30 +17,32 @@ public final class GradClip {
     }
 
     /**
-     * Scales all gradients by min(1, maxNorm / (norm + 1e-6)) and returns the norm before clipping. A non-finite
-     * norm is an error: it means the loss or a gradient already overflowed.
+     * Scales all gradients by min(1, maxNorm / (norm + 1e-6)) and returns the norm before clipping, as a scalar
+     * float64 tensor on the parameters' backend: it stays on the device, so clipping does not stop the host (read it
+     * with {@code item()} when you need it; a NaN or infinite norm means a loss or gradient overflowed, and then
+     * nothing is scaled).
      */
-    public static double clipGlobalNorm(Collection<Parameter> params, double maxNorm) {
-        // Grouped by backend, each group's gradients go through one multi-tensor kernel and one transfer, not a
-        // handful of launches per parameter.
-        Map<Backend, List<Storage>> grads = new LinkedHashMap<>();
+    public static Tensor clipGlobalNorm(Collection<Parameter> params, double maxNorm) {
+        Backend backend = null;
+        List<Storage> grads = new ArrayList<>();
         for (Parameter p : params) {
-            if (p.grad() != null) {
-                grads.computeIfAbsent(p.grad().backend(), b -> new ArrayList<>()).add(p.grad().storage());
+            if (p.grad() == null) {
+                continue;
             }
+            if (backend != null && p.grad().backend() != backend) {
+                throw new IllegalArgumentException("gradient clipping over parameters on both " + backend.name()
+                        + " and " + p.grad().backend().name() + "; move the model to one device");
+            }
+            backend = p.grad().backend();
+            grads.add(p.grad().storage());
         }
-        double sq = 0;
-        for (Map.Entry<Backend, List<Storage>> e : grads.entrySet()) {
-            sq += e.getKey().sumOfSquares(e.getValue());
+        if (backend == null) {
+            return Tensor.scalar(0.0, DType.F64, cl2cm.engine.backend.Devices.cpu());
         }
-        double norm = Math.sqrt(sq);
-        if (!Double.isFinite(norm)) {
-            throw new ArithmeticException("gradient norm is " + norm + ": a loss or gradient is NaN or infinite");
-        }
-        double scale = maxNorm / (norm + 1e-6);
-        if (scale < 1) {
-            grads.forEach((backend, storages) -> backend.scale(storages, scale));
-        }
+        // One multi-tensor pass for the norm and one for the scaling, not a handful of launches per parameter.
+        Tensor norm = Tensor.zeros(DType.F64, backend);
+        backend.globalNorm(grads, norm.storage());
+        backend.clipToNorm(grads, norm.storage(), maxNorm);
         return norm;
     }
 }

@@ -40,19 +40,48 @@ public abstract class Optimizer {
         return step;
     }
 
-    /** Applies one update to every parameter that has a gradient. */
+    /** Applies one update to every parameter that has a gradient: {@link #prepareStep()} then {@link #applyStep()}. */
     public final void step() {
+        prepareStep();
+        applyStep();
+    }
+
+    /**
+     * The host half of a step: counts it. Split from {@link #applyStep()} for replayed steps
+     * ({@link cl2cm.engine.backend.ReplayableStep}): call this before each run, and applyStep() inside the step.
+     */
+    public void prepareStep() {
         step++;
+    }
+
+    /**
+     * The device half of a step: updates every parameter that has a gradient, with the learning rate and step count
+     * that {@link #prepareStep()} left. What changes between steps reaches the kernels through uploads from host
+     * arrays that prepareStep() refills, so that a replay of a recorded step uses the current values.
+     */
+    public final void applyStep() {
+        if (step == 0) {
+            throw new IllegalStateException("applyStep() before prepareStep()");
+        }
         try (GradMode.Guard g = GradMode.set(false)) {
             List<Update> updates = new ArrayList<>();
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 Parameter p = e.getValue();
                 if (p.grad() != null && p.requiresGrad()) {
+                    if (p.backend().isCapturing() && !replayable()) {
+                        throw new IllegalStateException(getClass().getSimpleName() + " passes its learning rate "
+                                + "as a kernel argument and cannot be recorded for replay; use Adam/AdamW");
+                    }
                     updates.add(new Update(e.getKey(), p, contiguousGrad(p)));
                 }
             }
             apply(updates);
         }
+    }
+
+    /** Whether {@link #applyStep()} reads everything that changes per step from uploaded host arrays. */
+    protected boolean replayable() {
+        return false;
     }
 
     /** A parameter due for an update, under its name, with its (contiguous) gradient. */
@@ -78,8 +107,14 @@ public abstract class Optimizer {
 
     /** A zero state slot of the parameter's shape, created on first use and kept across steps. */
     protected Tensor slot(String slot, String name, Parameter p) {
-        return state.computeIfAbsent(slot + "." + name,
-                k -> TensorScope.persistent(() -> Tensor.zeros(p.dtype(), p.backend(), p.shape())));
+        return state.computeIfAbsent(slot + "." + name, k -> {
+            if (p.backend().isCapturing()) {
+                // Its zero fill would be recorded too, and every replay would reset the state.
+                throw new IllegalStateException("optimizer state " + k + " created while recording a replayable "
+                        + "step: run the step once before recording it");
+            }
+            return TensorScope.persistent(() -> Tensor.zeros(p.dtype(), p.backend(), p.shape()));
+        });
     }
 
     public void zeroGrad() {

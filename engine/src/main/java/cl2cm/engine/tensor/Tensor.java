@@ -87,6 +87,16 @@ public class Tensor {
         return new Tensor(Devices.cpu().fromFloats(data), shape.clone());
     }
 
+    /**
+     * A float32 tensor on {@code backend} holding {@code data} in row-major order. The backend reads the array when
+     * it uploads it; a {@link cl2cm.engine.backend.ReplayableStep} reads the same array again before each replay,
+     * so refill it rather than making a new one.
+     */
+    public static Tensor of(float[] data, Backend backend, int... shape) {
+        checkLength(data.length, shape);
+        return new Tensor(backend.fromFloats(data), shape.clone());
+    }
+
     /** A tensor of the given dtype on the CPU holding {@code data} in row-major order. */
     public static Tensor of(double[] data, DType dtype, int... shape) {
         return of(data, dtype, Devices.cpu(), shape);

@@ -280,7 +280,8 @@ class BackendParityTest {
                         Tensor.zeros(dt, target.backend(), sizes[k]).storage()));
             }
             for (long step = 1; step <= 3; step++) {
-                target.backend().adamUpdate(adam, 1e-2, 0.9, 0.999, 1e-8, 0.01, step % 2 == 0, step);
+                Tensor scalars = Tensor.of(new double[]{1e-2, step}, DType.F64, target.backend(), 2);
+                target.backend().adamUpdate(adam, scalars.storage(), 0.9, 0.999, 1e-8, 0.01, step % 2 == 0);
             }
             for (int k = 0; k < 2; k++) {
                 target.backend().axpby(tp.get(k).storage(), 0.5, tg.get(k).storage(), -2.0, sizes[k]);
@@ -297,32 +298,38 @@ class BackendParityTest {
     }
 
     @Test
-    void multiTensorNormAndScale() {
+    void multiTensorNormAndClip() {
         // Sizes around the 65,536-element chunks of the CUDA kernels, and a tiny one.
         int[] sizes = {3, 65_536, 70_001, 131_073};
         Rng r = new Rng(8);
         double[][] data = new double[sizes.length][];
-        double expected = 0;
+        double sum = 0;
         for (int k = 0; k < sizes.length; k++) {
             data[k] = uniform(r, sizes[k]);
             for (double v : data[k]) {
-                expected += v * v;
+                sum += v * v;
             }
         }
+        double expected = Math.sqrt(sum);
         for (Target target : TARGETS) {
-            List<Tensor> ts = new java.util.ArrayList<>();
-            for (double[] d : data) {
-                ts.add(Tensor.of(d, target.dtype(), target.backend(), d.length));
-            }
-            List<cl2cm.engine.tensor.Storage> storages = ts.stream().map(Tensor::storage).toList();
-            double got = target.backend().sumOfSquares(storages);
-            if (Math.abs(got - expected) > 1e-5 * expected) {
-                fail(target.name() + ": sum of squares " + got + ", expected " + expected);
-            }
-            target.backend().scale(storages, -0.5);
-            for (int k = 0; k < data.length; k++) {
-                double[] want = java.util.Arrays.stream(data[k]).map(v -> -0.5 * v).toArray();
-                compare("scale on " + target.name(), ts.get(k).toDoubleArray(), want, 1e-6);
+            for (double maxNorm : new double[]{expected / 4, expected * 2}) {
+                List<Tensor> ts = new java.util.ArrayList<>();
+                for (double[] d : data) {
+                    ts.add(Tensor.of(d, target.dtype(), target.backend(), d.length));
+                }
+                List<cl2cm.engine.tensor.Storage> storages = ts.stream().map(Tensor::storage).toList();
+                Tensor norm = Tensor.zeros(DType.F64, target.backend());
+                target.backend().globalNorm(storages, norm.storage());
+                double got = norm.item();
+                if (Math.abs(got - expected) > 1e-5 * expected) {
+                    fail(target.name() + ": global norm " + got + ", expected " + expected);
+                }
+                target.backend().clipToNorm(storages, norm.storage(), maxNorm);
+                double factor = Math.min(1, maxNorm / (expected + 1e-6));
+                for (int k = 0; k < data.length; k++) {
+                    double[] want = java.util.Arrays.stream(data[k]).map(v -> factor * v).toArray();
+                    compare("clip to " + maxNorm + " on " + target.name(), ts.get(k).toDoubleArray(), want, 1e-6);
+                }
             }
         }
     }
