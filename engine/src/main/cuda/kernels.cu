@@ -106,13 +106,26 @@ __device__ void unary(int op, T p, T q, const T* x, T* out, long long n) {
     GRID_LOOP(i, n) out[i] = unary_op<T>(op, x[i], p, q);
 }
 
+// Whether the view walks its elements in row-major order without gaps (size-1 dimensions have any stride).
+__device__ __forceinline__ bool row_major(const View& v) {
+    long long expect = 1;
+    for (int d = v.rank - 1; d >= 0; d--) {
+        if (v.shape[d] != 1 && v.strides[d] != expect) return false;
+        expect *= v.shape[d];
+    }
+    return true;
+}
+
 // out (contiguous, shape of the views) = op(a, b); a and b already broadcast (stride 0) to out's shape.
 template <typename T>
 __device__ void binary(int op, const T* a, View va, const T* b, View vb, T* out, long long n, int contiguous) {
     if (contiguous) {
         GRID_LOOP(i, n) out[i] = binary_op<T>(op, a[va.offset + i], b[vb.offset + i]);
     } else {
-        GRID_LOOP(i, n) out[i] = binary_op<T>(op, a[at(va, i)], b[at(vb, i)]);
+        // Usually one side is dense and only the other (a broadcast bias or mask) needs index arithmetic.
+        bool da = row_major(va);
+        bool db = row_major(vb);
+        GRID_LOOP(i, n) out[i] = binary_op<T>(op, a[da ? va.offset + i : at(va, i)], b[db ? vb.offset + i : at(vb, i)]);
     }
 }
 
@@ -139,7 +152,9 @@ __device__ void fill(T* dst, View v, T value, long long n) {
 // dst view = src view (same shape), converting S to D.
 template <typename S, typename D>
 __device__ void copy(const S* src, View vs, D* dst, View vd, long long n) {
-    bool dense = vd.rank == 1 && vd.strides[0] == 1;   // views arrive coalesced
+    // Views arrive coalesced, but a destination stays rank 2 or more when the source cannot merge its dimensions
+    // (a broadcast row, a permutation): test for row-major order itself.
+    bool dense = row_major(vd);
     if (dense && vs.rank == 2 && vs.strides[0] == 0 && vs.strides[1] == 1 && n <= 0x7fffffffLL) {
         // A row broadcast to every row (a Linear's bias as the GEMM's starting C): one 32-bit modulo per element.
         unsigned cols = (unsigned) vs.shape[1];

@@ -62,6 +62,7 @@ public final class CudaBackend implements Backend {
     private final Map<String, CUfunction> functions = new HashMap<>();
     private final CUstream stream = new CUstream();
     private KernelProfiler profiler;   // non-null while profiling
+    private String profileDetail;      // while profiling: what tells the next launch apart from others of its kernel
     private final cublasHandle cublas = new cublasHandle();
     private final DeviceAllocator allocator = new DeviceAllocator();
     private final HostStaging staging;
@@ -438,6 +439,9 @@ public final class CudaBackend implements Backend {
             return;
         }
         View[] v = View.coalesce(src, dst);
+        if (profiler != null) {   // copies come from many places: the layout says which
+            profileDetail = Arrays.toString(v[1].shape()) + " from strides " + Arrays.toString(v[0].strides());
+        }
         launch("copy_" + suffix(s.dtype()) + "_" + suffix(d.dtype()), n, s.at(0), view(v[0]), d.at(0), view(v[1]), n);
     }
 
@@ -956,7 +960,8 @@ public final class CudaBackend implements Backend {
         }
         try {
             if (profiler != null) {
-                profiler.begin(kernel);
+                profiler.begin(profileDetail == null ? kernel : kernel + " " + profileDetail);
+                profileDetail = null;
             }
             JCudaDriver.cuLaunchKernel(function(kernel), blocks, 1, 1, threads, 1, 1, 0, stream, Pointer.to(params),
                     null);
