@@ -56,10 +56,6 @@ final class BenchCommand implements Callable<Integer> {
             + "by CUDA events and print the kernels that take the most GPU time")
     boolean profile;
 
-    @Option(names = "--eager", description = "CUDA: run every step op by op instead of recording it once as a CUDA "
-            + "graph and replaying that")
-    boolean eager;
-
     @Option(names = "--encode", description = "time mBERT-base forward passes instead of training steps")
     boolean encode;
 
@@ -130,7 +126,7 @@ final class BenchCommand implements Callable<Integer> {
                 VisualBatch.of(Tensor.of(visual, be, visualShape)), pairs, losses.lambdaKd(), losses))));
         System.out.printf("{\"preset\": \"%s\", \"device\": \"%s\", \"batch\": %d, \"threads\": %d, "
                         + "\"cuda_graph\": %s, \"stage1\": %s, \"stage2\": %s}%n", preset, device.describe(be), b,
-                cl2cm.engine.cpu.Parallel.threads(), be instanceof CudaBackend && !eager, s1.json(), s2.json());
+                cl2cm.engine.cpu.Parallel.threads(), device.replaySteps(be), s1.json(), s2.json());
         return 0;
     }
 
@@ -242,8 +238,8 @@ final class BenchCommand implements Callable<Integer> {
     private Timing timeStage(String name, Backend be, Adam opt, Runnable fill, java.util.function.Supplier<Tensor> body) {
         be.resetPeakMemory();
         double[] ms;
-        try (cl2cm.engine.backend.ReplayableStep step = eager ? new cl2cm.engine.backend.ReplayableStep.Eager(body)
-                : be.replayable(name, body)) {
+        try (cl2cm.engine.backend.ReplayableStep step = device.replaySteps(be) ? be.replayable(name, body)
+                : new cl2cm.engine.backend.ReplayableStep.Eager(body)) {
             ms = time(fill, () -> {
                 opt.prepareStep();
                 return step.run().item();

@@ -71,7 +71,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> runOne(Cl2cmConfig c, Path dir, PrintStream log) throws Exception {
-        Experiment ex = Experiment.prepare(c, training.device.backend(), log);
+        cl2cm.engine.backend.Backend be = training.device.backend();
+        Experiment ex = Experiment.prepare(c, be, log).replaySteps(training.device.replaySteps(be));
         Files.createDirectories(dir);
         c.save(dir.resolve("config.json"));   // each seed folder can be reopened by eval, search, export, analyze
         ex.saveVocab(dir.resolve("vocab.txt"));

@@ -14,6 +14,11 @@ final class DeviceOptions {
             + "tensor cores (default: ${DEFAULT-VALUE})")
     String precision;
 
+    @Option(names = "--eager", description = "CUDA: run every training step op by op instead of recording it once as "
+            + "a CUDA graph and replaying it (replays: one launch per step; dropout masks then come from the replay "
+            + "number, so results differ from step-by-step runs within seed noise)")
+    boolean eager;
+
     Backend backend() {
         Backend be = Devices.byName(device);
         if (be instanceof CudaBackend cuda) {
@@ -26,6 +31,11 @@ final class DeviceOptions {
             throw new IllegalArgumentException("--precision " + precision + " needs --device cuda");
         }
         return be;
+    }
+
+    /** Whether training steps are recorded once and replayed: on CUDA unless --eager. */
+    boolean replaySteps(Backend be) {
+        return be instanceof CudaBackend && !eager;
     }
 
     /** A short description for logs and JSON: "cpu" or "cuda (NVIDIA H100 80GB HBM3, tf32)". */

@@ -30,7 +30,8 @@ final class TrainCommand implements Callable<Integer> {
         Cl2cmConfig cfg = training.loadConfig();
         Files.createDirectories(out);
         cfg.save(out.resolve("config.json"));
-        Experiment ex = Experiment.prepare(cfg, training.device.backend(), System.out);
+        cl2cm.engine.backend.Backend be = training.device.backend();
+        Experiment ex = Experiment.prepare(cfg, be, System.out).replaySteps(training.device.replaySteps(be));
         ex.saveVocab(out.resolve("vocab.txt"));
         if (cfg.stage2().epochs() == 0) { // the cross-lingual network alone
             Networks.CrossLingual cln = ex.trainCln(out, training.resume);

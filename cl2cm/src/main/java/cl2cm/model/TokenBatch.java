@@ -34,19 +34,38 @@ public record TokenBatch(int[] ids, float[] mask, float[] wordMask, int size, in
         for (int[] r : rows) {
             t = Math.max(t, r.length);
         }
-        int b = rows.size();
-        int[] ids = new int[b * t];
-        float[] mask = new float[b * t];
-        float[] words = new float[b * t];
+        TokenBatch batch = empty(rows.size(), t);
+        batch.fill(rows, padId);
+        return batch;
+    }
+
+    /** A batch of {@code size} rows of {@code seqLen} tokens to {@link #fill} (all padding until then). */
+    public static TokenBatch empty(int size, int seqLen) {
+        return new TokenBatch(new int[size * seqLen], new float[size * seqLen], new float[size * seqLen], size, seqLen);
+    }
+
+    /**
+     * Overwrites this batch with {@code rows}, each padded to {@link #seqLen()}: a step replayed from a recording
+     * reads the new batch from the same arrays.
+     */
+    public void fill(java.util.List<int[]> rows, int padId) {
+        if (rows.size() != size) {
+            throw new IllegalArgumentException("a batch of " + size + " rows cannot hold " + rows.size());
+        }
         java.util.Arrays.fill(ids, padId);
-        for (int i = 0; i < b; i++) {
+        java.util.Arrays.fill(mask, 0f);
+        java.util.Arrays.fill(wordMask, 0f);
+        for (int i = 0; i < size; i++) {
             int[] r = rows.get(i);
-            System.arraycopy(r, 0, ids, i * t, r.length);
+            if (r.length > seqLen) {
+                throw new IllegalArgumentException("row " + i + " has " + r.length + " tokens, more than the batch's "
+                        + seqLen);
+            }
+            System.arraycopy(r, 0, ids, i * seqLen, r.length);
             for (int j = 0; j < r.length; j++) {
-                mask[i * t + j] = 1f;
-                words[i * t + j] = j == 0 || j == r.length - 1 ? 0f : 1f;
+                mask[i * seqLen + j] = 1f;
+                wordMask[i * seqLen + j] = j == 0 || j == r.length - 1 ? 0f : 1f;
             }
         }
-        return new TokenBatch(ids, mask, words, b, t);
     }
 }

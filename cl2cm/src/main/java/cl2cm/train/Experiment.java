@@ -3,6 +3,7 @@ package cl2cm.train;
 import cl2cm.config.Cl2cmConfig;
 import cl2cm.data.Dataset;
 import cl2cm.data.Split;
+import cl2cm.data.VisualBatch;
 import cl2cm.data.io.NrccrLayout;
 import cl2cm.data.synth.SyntheticScenes;
 import cl2cm.data.text.Vocab;
@@ -25,6 +26,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One CL2CM experiment: the data and vocabulary, stage 1 (the cross-lingual network on source/translated caption
@@ -41,6 +43,7 @@ public final class Experiment {
     private final TextData train;
     private final TextData val;
     private final TextData test;
+    private boolean replaySteps;
 
     private Experiment(Cl2cmConfig cfg, Backend be, PrintStream log, Dataset dataset, Vocab vocab) {
         this.cfg = cfg;
@@ -137,6 +140,11 @@ public final class Experiment {
     }
 
     private TokenBatch pairBatch(TextData d, int[] items, int[] ks) {
+        return d.batch(pairRows(d, items, ks));
+    }
+
+    /** Source captions of the items, then their translations. */
+    private static List<int[]> pairRows(TextData d, int[] items, int[] ks) {
         List<int[]> rows = new ArrayList<>(2 * items.length);
         for (int i = 0; i < items.length; i++) {
             rows.add(d.sourceTokens(items[i], ks[i]));
@@ -144,7 +152,45 @@ public final class Experiment {
         for (int i = 0; i < items.length; i++) {
             rows.add(d.translatedTokens(items[i], ks[i]));
         }
-        return d.batch(rows);
+        return rows;
+    }
+
+    /**
+     * Records each training step once and replays it (CUDA graphs; see {@link StageRunner.ReplayableStepFn}) when
+     * on: batches then go into fixed arrays, captions padded to text.maxLen. Video frames, whose count varies per
+     * batch, always run step by step.
+     */
+    public Experiment replaySteps(boolean on) {
+        this.replaySteps = on;
+        return this;
+    }
+
+    /** The arrays a replayed step reads: caption pairs padded to maxLen and the visual input of the same items. */
+    private final class LoadedBatch {
+        final TokenBatch pairs;
+        float[] visual;
+        int[] visualShape;
+
+        LoadedBatch(int batch) {
+            pairs = TokenBatch.empty(2 * batch, cfg.text().maxLen());
+        }
+
+        void load(int[] items, int[] ks, boolean withVisual) {
+            pairs.fill(pairRows(train, items, ks), train.padId());
+            if (withVisual) {
+                Tensor v = train.split().visualBatch(items).input();
+                float[] values = v.toFloatArray();
+                if (visual == null) {
+                    visual = new float[values.length];
+                    visualShape = v.shape();
+                }
+                System.arraycopy(values, 0, visual, 0, values.length);
+            }
+        }
+
+        VisualBatch visualBatch() {
+            return VisualBatch.of(Tensor.of(visual, be, visualShape));
+        }
     }
 
     // ---- stage 1 ------------------------------------------------------------------------------------------------
@@ -161,8 +207,23 @@ public final class Experiment {
         log.printf("stage 1: cross-lingual network, %d parameters%n", cln.parameterCount());
         StageRunner runner = new StageRunner("cln", cln, cfg.stage1(), train.size(), train::captionCount,
                 cfg.seed(), rng, dir, log);
-        runner.run((items, ks) -> Objectives.crossLingual(cln.text, pairBatch(train, items, ks), l),
-                () -> evalCln(cln, val).mR(), resume);
+        StageRunner.ValFn score = () -> evalCln(cln, val).mR();
+        if (replaySteps) {
+            LoadedBatch b = new LoadedBatch(Math.min(cfg.stage1().batch(), train.size()));
+            runner.run(new StageRunner.ReplayableStepFn() {
+                @Override
+                public void load(int[] items, int[] captionIndex) {
+                    b.load(items, captionIndex, false);
+                }
+
+                @Override
+                public Map<String, Tensor> losses() {
+                    return Objectives.crossLingual(cln.text, b.pairs, l);
+                }
+            }, score, resume);
+        } else {
+            runner.run((items, ks) -> Objectives.crossLingual(cln.text, pairBatch(train, items, ks), l), score, resume);
+        }
         return cln;
     }
 
@@ -208,9 +269,26 @@ public final class Experiment {
         String mtTag = cfg.data().translationTag();
         StageRunner runner = new StageRunner(name, cmn, cfg.stage2(), train.size(), train::captionCount, cfg.seed(),
                 rng, dir, log);
-        runner.run((items, ks) -> Objectives.crossModal(cmn.vision, cmn.text, teacher == null ? null : teacher.text,
-                        train.split().visualBatch(items).to(be), pairBatch(train, items, ks), lambdaKd, l),
-                () -> evalCmn(cmn, val, mtTag).mR(), resume);
+        TextEncoder teacherText = teacher == null ? null : teacher.text;
+        StageRunner.ValFn score = () -> evalCmn(cmn, val, mtTag).mR();
+        if (replaySteps && train.split().frames() == null) {
+            LoadedBatch b = new LoadedBatch(Math.min(cfg.stage2().batch(), train.size()));
+            runner.run(new StageRunner.ReplayableStepFn() {
+                @Override
+                public void load(int[] items, int[] captionIndex) {
+                    b.load(items, captionIndex, true);
+                }
+
+                @Override
+                public Map<String, Tensor> losses() {
+                    return Objectives.crossModal(cmn.vision, cmn.text, teacherText, b.visualBatch(), b.pairs, lambdaKd,
+                            l);
+                }
+            }, score, resume);
+        } else {
+            runner.run((items, ks) -> Objectives.crossModal(cmn.vision, cmn.text, teacherText,
+                    train.split().visualBatch(items).to(be), pairBatch(train, items, ks), lambdaKd, l), score, resume);
+        }
         return cmn;
     }
 

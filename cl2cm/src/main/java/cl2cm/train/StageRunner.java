@@ -39,6 +39,18 @@ public final class StageRunner {
         Map<String, Tensor> losses(int[] items, int[] captionIndex);
     }
 
+    /**
+     * A step that reads its batch from host arrays it owns ({@link #load} fills them), so that the backend can record
+     * it once and replay it ({@link cl2cm.engine.backend.ReplayableStep}: on CUDA, a CUDA graph).
+     */
+    public interface ReplayableStepFn {
+        /** Writes the batch of these items and captions into the arrays {@link #losses()} reads. */
+        void load(int[] items, int[] captionIndex);
+
+        /** The weighted loss terms of the loaded batch, always with the same shapes and the same names. */
+        Map<String, Tensor> losses();
+    }
+
     /** Validation score, higher is better (runs in eval mode without gradients). */
     @FunctionalInterface
     public interface ValFn {
@@ -94,6 +106,37 @@ public final class StageRunner {
     }
 
     public Result run(StepFn step, ValFn val, boolean resume) throws IOException {
+        return train((opt, schedule) -> new Stepper() {
+            @Override
+            public double step(int[] idx, int[] ks, int epoch, int s) {
+                return trainStep(step, idx, ks, opt, schedule, epoch, s);
+            }
+
+            @Override
+            public void close() {
+            }
+        }, val, resume);
+    }
+
+    /**
+     * Like {@link #run(StepFn, ValFn, boolean)}, with every step after the first two replayed from a recording (on
+     * CUDA; other backends run it each time). Dropout masks then come from the replay number rather than the
+     * dropout generator, so a resumed run continues with other masks than an uninterrupted one would have drawn.
+     */
+    public Result run(ReplayableStepFn step, ValFn val, boolean resume) throws IOException {
+        return train((opt, schedule) -> new ReplayedSteps(step, opt, schedule), val, resume);
+    }
+
+    /** Runs training steps; made once per stage, closed at its end. */
+    private interface Stepper extends AutoCloseable {
+        double step(int[] idx, int[] ks, int epoch, int s);
+
+        @Override
+        void close();
+    }
+
+    private Result train(java.util.function.BiFunction<Adam, LrSchedule, Stepper> stepper, ValFn val, boolean resume)
+            throws IOException {
         Files.createDirectories(dir);
         int batch = Math.min(cfg.batch(), items);
         int stepsPerEpoch = Math.max(1, items / batch);
@@ -128,56 +171,58 @@ public final class StageRunner {
                 log.printf("%s: resumed from %s at epoch %d, step %d%n", name, lastCheckpoint(), epoch + 1, first);
             }
         }
-        while (epoch < cfg.epochs() && !stopped) {
-            int[] perm = new Rng(seed * 1_000_003L + epoch).permutation(items);
-            double lossSum = 0;
-            int lossCount = 0;
-            long t0 = System.nanoTime();
-            try (ProgressBar bar = new ProgressBarBuilder()
-                    .setTaskName(String.format("%s epoch %d/%d", name, epoch + 1, cfg.epochs()))
-                    .setInitialMax((long) stepsPerEpoch * batch).setStyle(ProgressBarStyle.ASCII)
-                    .setUpdateIntervalMillis(500).continuousUpdate().showSpeed().setUnit(" items", 1)
-                    .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(log)).build()) {
-                bar.stepTo((long) first * batch);
-                for (int s = first; s < stepsPerEpoch; s++) {
-                    int[] idx = java.util.Arrays.copyOfRange(perm, s * batch, (s + 1) * batch);
-                    int[] ks = new int[idx.length];
-                    for (int i = 0; i < idx.length; i++) {
-                        ks[i] = pick(seed, epoch, idx[i], captionCount.applyAsInt(idx[i]));
-                    }
-                    double value = trainStep(step, idx, ks, opt, schedule, epoch, s);
-                    lossSum += value;
-                    lossCount++;
-                    bar.stepBy(batch);
-                    bar.setExtraMessage(String.format(" loss %.4f", lossSum / lossCount));
-                    if (checkpointEvery > 0 && (s + 1) % checkpointEvery == 0 && s + 1 < stepsPerEpoch) {
-                        save(lastCheckpoint(), opt, epoch, s + 1, best, bestEpoch, bad, false);
+        try (Stepper steps = stepper.apply(opt, schedule)) {
+            while (epoch < cfg.epochs() && !stopped) {
+                int[] perm = new Rng(seed * 1_000_003L + epoch).permutation(items);
+                double lossSum = 0;
+                int lossCount = 0;
+                long t0 = System.nanoTime();
+                try (ProgressBar bar = new ProgressBarBuilder()
+                        .setTaskName(String.format("%s epoch %d/%d", name, epoch + 1, cfg.epochs()))
+                        .setInitialMax((long) stepsPerEpoch * batch).setStyle(ProgressBarStyle.ASCII)
+                        .setUpdateIntervalMillis(500).continuousUpdate().showSpeed().setUnit(" items", 1)
+                        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(log)).build()) {
+                    bar.stepTo((long) first * batch);
+                    for (int s = first; s < stepsPerEpoch; s++) {
+                        int[] idx = java.util.Arrays.copyOfRange(perm, s * batch, (s + 1) * batch);
+                        int[] ks = new int[idx.length];
+                        for (int i = 0; i < idx.length; i++) {
+                            ks[i] = pick(seed, epoch, idx[i], captionCount.applyAsInt(idx[i]));
+                        }
+                        double value = steps.step(idx, ks, epoch, s);
+                        lossSum += value;
+                        lossCount++;
+                        bar.stepBy(batch);
+                        bar.setExtraMessage(String.format(" loss %.4f", lossSum / lossCount));
+                        if (checkpointEvery > 0 && (s + 1) % checkpointEvery == 0 && s + 1 < stepsPerEpoch) {
+                            save(lastCheckpoint(), opt, epoch, s + 1, best, bestEpoch, bad, false);
+                        }
                     }
                 }
+                double score;
+                try (GradMode.Guard g = GradMode.set(false)) {
+                    model.eval();
+                    score = val.score();
+                    model.train(true);
+                }
+                if (score > best) {
+                    best = score;
+                    bestEpoch = epoch;
+                    bad = 0;
+                    SafeTensors.write(bestWeights(), model.stateDict(), Map.of("epoch", Integer.toString(epoch + 1),
+                            "val_score", Double.toString(score)));
+                } else {
+                    bad++;
+                }
+                stopped = cfg.patience() > 0 && bad >= cfg.patience();
+                log.printf("%s epoch %d/%d: train loss %.4f, val score %.2f%s (%.1f s)%s%n", name, epoch + 1, cfg.epochs(),
+                        lossCount == 0 ? Double.NaN : lossSum / lossCount, score, score >= best ? " (best)" : "",
+                        (System.nanoTime() - t0) / 1e9, stopped ? ", stopping early" : "");
+                epoch++;
+                first = 0;
+                save(dir.resolve(name + "-epoch" + epoch + ".safetensors"), opt, epoch, 0, best, bestEpoch, bad, stopped);
+                save(lastCheckpoint(), opt, epoch, 0, best, bestEpoch, bad, stopped);
             }
-            double score;
-            try (GradMode.Guard g = GradMode.set(false)) {
-                model.eval();
-                score = val.score();
-                model.train(true);
-            }
-            if (score > best) {
-                best = score;
-                bestEpoch = epoch;
-                bad = 0;
-                SafeTensors.write(bestWeights(), model.stateDict(), Map.of("epoch", Integer.toString(epoch + 1),
-                        "val_score", Double.toString(score)));
-            } else {
-                bad++;
-            }
-            stopped = cfg.patience() > 0 && bad >= cfg.patience();
-            log.printf("%s epoch %d/%d: train loss %.4f, val score %.2f%s (%.1f s)%s%n", name, epoch + 1, cfg.epochs(),
-                    lossCount == 0 ? Double.NaN : lossSum / lossCount, score, score >= best ? " (best)" : "",
-                    (System.nanoTime() - t0) / 1e9, stopped ? ", stopping early" : "");
-            epoch++;
-            first = 0;
-            save(dir.resolve(name + "-epoch" + epoch + ".safetensors"), opt, epoch, 0, best, bestEpoch, bad, stopped);
-            save(lastCheckpoint(), opt, epoch, 0, best, bestEpoch, bad, stopped);
         }
         if (Files.exists(bestWeights())) {
             model.loadStateDict(SafeTensors.read(bestWeights()), true);
@@ -191,25 +236,88 @@ public final class StageRunner {
             Map<String, Tensor> terms = step.losses(idx, ks);
             double value = 0;
             for (Map.Entry<String, Tensor> e : terms.entrySet()) {
-                double v = e.getValue().item();
-                if (!Double.isFinite(v)) {
-                    throw new ArithmeticException(String.format("%s: loss term '%s' is %s at step %d (epoch %d, "
-                            + "batch %d); lower the learning rate or check the data", name, e.getKey(), v,
-                            opt.stepCount() + 1, epoch + 1, s + 1));
-                }
-                value += v;
+                value += checkTerm(e.getKey(), e.getValue().item(), opt, epoch, s);
             }
             model.zeroGrad();
             Objectives.total(terms).backward();
-            double norm = GradClip.clipGlobalNorm(model.trainableParameters(), cfg.clipNorm()).item();
-            if (!Double.isFinite(norm)) {
-                throw new ArithmeticException(String.format("%s: gradient norm is %s at step %d (epoch %d, batch %d) "
-                        + "although every loss term is finite; lower the learning rate", name, norm,
-                        opt.stepCount() + 1, epoch + 1, s + 1));
-            }
+            checkNorm(GradClip.clipGlobalNorm(model.trainableParameters(), cfg.clipNorm()).item(), opt, epoch, s);
             schedule.apply(opt);
             opt.step();
             return value;
+        }
+    }
+
+    private double checkTerm(String term, double v, Adam opt, int epoch, int s) {
+        if (!Double.isFinite(v)) {
+            throw new ArithmeticException(String.format("%s: loss term '%s' is %s at step %d (epoch %d, batch %d); "
+                    + "lower the learning rate or check the data", name, term, v, opt.stepCount() + 1, epoch + 1, s + 1));
+        }
+        return v;
+    }
+
+    private void checkNorm(double norm, Adam opt, int epoch, int s) {
+        if (!Double.isFinite(norm)) {
+            throw new ArithmeticException(String.format("%s: gradient norm is %s at step %d (epoch %d, batch %d) "
+                    + "although every loss term is finite; lower the learning rate", name, norm, opt.stepCount() + 1,
+                    epoch + 1, s + 1));
+        }
+    }
+
+    /**
+     * Steps through a {@link cl2cm.engine.backend.ReplayableStep}: the host loads the batch and sets the learning
+     * rate, the recorded step computes the loss terms, backward, clipping and the AdamW update, and returns the terms
+     * and the gradient norm as one vector (one transfer per step). Its update runs before the host sees the terms, so
+     * a non-finite one is reported one update late (training stops all the same).
+     */
+    private final class ReplayedSteps implements Stepper {
+        private final ReplayableStepFn fn;
+        private final Adam opt;
+        private final LrSchedule schedule;
+        private final cl2cm.engine.backend.ReplayableStep recorded;
+        private final java.util.List<String> terms = new java.util.ArrayList<>();
+
+        ReplayedSteps(ReplayableStepFn fn, Adam opt, LrSchedule schedule) {
+            this.fn = fn;
+            this.opt = opt;
+            this.schedule = schedule;
+            this.recorded = model.trainableParameters().get(0).backend().replayable(name + " step", this::body);
+        }
+
+        private Tensor body() {
+            Map<String, Tensor> t = fn.losses();
+            if (terms.isEmpty()) {
+                terms.addAll(t.keySet());
+            }
+            model.zeroGrad();
+            Objectives.total(t).backward();
+            Tensor norm = GradClip.clipGlobalNorm(model.trainableParameters(), cfg.clipNorm());
+            opt.applyStep();
+            java.util.List<Tensor> parts = new java.util.ArrayList<>();
+            t.values().forEach(v -> parts.add(v.detach().reshape(1)));
+            parts.add(norm.to(parts.get(0).dtype()).reshape(1));
+            return cl2cm.engine.ops.Views.concat(parts, 0);
+        }
+
+        @Override
+        public double step(int[] idx, int[] ks, int epoch, int s) {
+            try (TensorScope scope = TensorScope.open(name + " step")) {
+                model.train(true);
+                fn.load(idx, ks);
+                schedule.apply(opt);
+                opt.prepareStep();
+                double[] v = recorded.run().toDoubleArray();
+                double value = 0;
+                for (int i = 0; i < terms.size(); i++) {
+                    value += checkTerm(terms.get(i), v[i], opt, epoch, s);
+                }
+                checkNorm(v[terms.size()], opt, epoch, s);
+                return value;
+            }
+        }
+
+        @Override
+        public void close() {
+            recorded.close();
         }
     }
 
