@@ -56,6 +56,10 @@ final class BenchCommand implements Callable<Integer> {
             + "by CUDA events and print the kernels that take the most GPU time")
     boolean profile;
 
+    @Option(names = "--memory-report", description = "after each stage, list where the tensor memory live at its "
+            + "peak was allocated (slows the warm-up steps)")
+    boolean memoryReport;
+
     @Option(names = "--encode", description = "time mBERT-base forward passes instead of training steps")
     boolean encode;
 
@@ -237,6 +241,9 @@ final class BenchCommand implements Callable<Integer> {
      */
     private Timing timeStage(String name, Backend be, Adam opt, Runnable fill, java.util.function.Supplier<Tensor> body) {
         be.resetPeakMemory();
+        if (memoryReport) {
+            cl2cm.engine.tensor.MemoryProfile.start();
+        }
         double[] ms;
         try (cl2cm.engine.backend.ReplayableStep step = device.replaySteps(be) ? be.replayable(name, body)
                 : new cl2cm.engine.backend.ReplayableStep.Eager(body)) {
@@ -246,6 +253,12 @@ final class BenchCommand implements Callable<Integer> {
             });
         }
         double peak = be.memoryStats().peakMiB();
+        if (memoryReport) {
+            // Storages made before the stage (parameters, the other stage's state) are not charged; the peak is.
+            System.out.printf("%s: tensor memory at its peak by allocation site (MiB, storages):%n", name);
+            cl2cm.engine.tensor.MemoryProfile.stop().stream().limit(15).forEach(site -> System.out.printf(
+                    "%10.1f %6d  %s%n", site.bytes() / 1048576.0, site.count(), site.where()));
+        }
         if (profile) {
             if (!(be instanceof CudaBackend cuda)) {
                 throw new IllegalArgumentException("--profile needs --device cuda");

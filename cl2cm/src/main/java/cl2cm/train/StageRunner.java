@@ -224,6 +224,10 @@ public final class StageRunner {
                 save(lastCheckpoint(), opt, epoch, 0, best, bestEpoch, bad, stopped);
             }
         }
+        // The stage is over: its gradients and optimizer state would otherwise hold memory (on a GPU, until the
+        // garbage collector happened to run) through the next stage.
+        model.zeroGrad();
+        opt.releaseState();
         if (Files.exists(bestWeights())) {
             model.loadStateDict(SafeTensors.read(bestWeights()), true);
         }

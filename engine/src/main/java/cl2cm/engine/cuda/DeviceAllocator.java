@@ -15,9 +15,10 @@ import java.util.Map;
  * One stream runs all work, so a block freed on the host can be reused at once: kernels that still read it were
  * queued before any kernel that writes it again.
  *
- * <p>Sizes round up to 512 bytes below 1 MiB and to 2 MiB above. When cuMemAlloc fails, every cached block is
- * freed and the allocation retried; if that fails too the error says how much was asked for, how much is free and
- * how much this allocator holds.
+ * <p>Sizes round up to 512 bytes below 1 MiB and above it to size classes an eighth of a power of two apart (at
+ * most 12.5 % waste; a [768, 768] float matrix, 2.25 MiB, takes exactly that, where whole 2 MiB steps took 4 MiB).
+ * When cuMemAlloc fails, every cached block is freed and the allocation retried; if that fails too the error says
+ * how much was asked for, how much is free and how much this allocator holds.
  *
  * <p>While a CUDA graph is being recorded, allocations come from a private {@link Pool}: the graph keeps using those
  * addresses at every replay, so no other work may be handed them until the graph is destroyed. Every block released
@@ -71,7 +72,11 @@ final class DeviceAllocator {
 
     static long round(long bytes) {
         long b = Math.max(bytes, 1);
-        return b < SMALL ? (b + 511) / 512 * 512 : (b + (2L << 20) - 1) / (2L << 20) * (2L << 20);
+        if (b < SMALL) {
+            return (b + 511) / 512 * 512;
+        }
+        long step = Long.highestOneBit(b) / 8;
+        return (b + step - 1) / step * step;
     }
 
     synchronized Block allocate(long bytes, String what) {

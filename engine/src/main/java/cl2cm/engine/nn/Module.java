@@ -31,7 +31,9 @@ public abstract class Module {
 
     protected Tensor registerBuffer(String name, Tensor init) {
         checkName(name);
-        Tensor b = TensorScope.persistent(init::contiguousCopy);
+        Tensor b = init.isContiguous() && init.offset() == 0 && init.numel() == init.storage().numel()
+                ? init : TensorScope.persistent(init::contiguousCopy);   // as Parameter.of: no second copy
+        TensorScope.persist(b.storage());
         buffers.put(name, b);
         return b;
     }

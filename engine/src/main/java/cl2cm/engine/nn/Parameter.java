@@ -14,8 +14,17 @@ public final class Parameter extends Tensor {
         requiresGrad(true);
     }
 
-    /** A parameter holding a persistent copy of {@code init}. */
+    /**
+     * A parameter holding {@code init}'s values. A whole contiguous tensor (a fresh initial value, a loaded weight)
+     * hands over its storage, which becomes persistent: keeping it as well as a copy would hold every weight twice
+     * until the garbage collector noticed (on a GPU, 1.4 GB for two mBERT-sized encoders). A view is copied.
+     */
     public static Parameter of(Tensor init) {
+        if (init.isContiguous() && init.offset() == 0 && init.numel() == init.storage().numel()
+                && !init.requiresGrad()) {
+            TensorScope.persist(init.storage());
+            return new Parameter(init);
+        }
         return new Parameter(TensorScope.persistent(init::contiguousCopy));
     }
 

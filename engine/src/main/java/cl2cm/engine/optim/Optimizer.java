@@ -117,6 +117,15 @@ public abstract class Optimizer {
         });
     }
 
+    /**
+     * Frees the state tensors (moments, momentum buffers) once training is over; a later step would start them
+     * afresh. Device memory is not the garbage collector's to reclaim in time.
+     */
+    public void releaseState() {
+        state.values().forEach(t -> t.storage().release());
+        state.clear();
+    }
+
     public void zeroGrad() {
         params.values().forEach(Tensor::zeroGrad);
     }

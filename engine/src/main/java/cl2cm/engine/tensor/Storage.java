@@ -41,6 +41,7 @@ public abstract class Storage {
         if (!released) {
             released = true;
             releasedBy = who;
+            MemoryProfile.released(this);
             free();
         }
     }

@@ -49,8 +49,16 @@ public final class TensorScope implements AutoCloseable {
         }
     }
 
+    /** Takes {@code storage} out of every scope open on this thread, so that only an explicit release frees it. */
+    public static void persist(Storage storage) {
+        for (TensorScope s : STACK.get()) {
+            s.owned.remove(storage);
+        }
+    }
+
     /** Called by backends for each new storage. */
     public static void register(Storage storage) {
+        MemoryProfile.allocated(storage);
         List<TensorScope> stack = STACK.get();
         if (!stack.isEmpty()) {
             stack.get(stack.size() - 1).owned.put(storage, Boolean.TRUE);

@@ -16,7 +16,11 @@ final class BertInit {
         Linear l = new Linear(in, out, true, rng, dtype, be);
         var w = rng.normal(0, STD, dtype, be, out, in);
         l.weight().copyFrom(w, "weight");
-        l.bias().copyFrom(cl2cm.engine.tensor.Tensor.zeros(dtype, be, out), "bias");
+        var zero = cl2cm.engine.tensor.Tensor.zeros(dtype, be, out);
+        l.bias().copyFrom(zero, "bias");
+        // Models are built outside any scope: without this the temporaries would wait for the garbage collector.
+        w.storage().release();
+        zero.storage().release();
         return l;
     }
 }
