@@ -559,6 +559,69 @@ __device__ void avg_pool_backward(const T* gy, Conv g, T* gx) {
     }
 }
 
+// ---- batch norm ------------------------------------------------------------------------------------------------
+// x viewed as [n, c, s]; one block per channel (grid-stride over channels) walks that channel's n * s values; sums in
+// float64. Launch: min(c, 65535) blocks of 256 threads.
+
+__device__ __forceinline__ long long bn_at(long long t, int ch, int c, int s) {
+    long long i = t / s;
+    return (i * c + ch) * s + (t - i * s);
+}
+
+template <typename T>
+__device__ void batch_norm(const T* x, const T* ga, const T* be, T* y, T* mean, T* rstd, int n, int c, int s, T eps) {
+    long long m = (long long) n * s;
+    for (int ch = blockIdx.x; ch < c; ch += gridDim.x) {
+        double acc = 0;
+        for (long long t = threadIdx.x; t < m; t += blockDim.x) acc += (double) x[bn_at(t, ch, c, s)];
+        double mu = block_reduce(acc, false) / (double) m;
+        double sq = 0;
+        for (long long t = threadIdx.x; t < m; t += blockDim.x) {
+            double d = (double) x[bn_at(t, ch, c, s)] - mu;
+            sq += d * d;
+        }
+        double rs = 1.0 / sqrt(block_reduce(sq, false) / (double) m + (double) eps);
+        if (threadIdx.x == 0) {
+            mean[ch] = (T) mu;
+            rstd[ch] = (T) rs;
+        }
+        T scale = (T) rs * (ga != nullptr ? ga[ch] : (T) 1);
+        T shift = (be != nullptr ? be[ch] : (T) 0) - (T) mu * scale;
+        for (long long t = threadIdx.x; t < m; t += blockDim.x) {
+            long long k = bn_at(t, ch, c, s);
+            y[k] = x[k] * scale + shift;
+        }
+    }
+}
+
+template <typename T>
+__device__ void batch_norm_backward(const T* x, const T* ga, const T* mean, const T* rstd, const T* gy, T* gx, T* gg,
+                                    T* gb, int n, int c, int s) {
+    long long m = (long long) n * s;
+    for (int ch = blockIdx.x; ch < c; ch += gridDim.x) {
+        double mu = (double) mean[ch], rs = (double) rstd[ch];
+        double sd = 0, sdx = 0;
+        for (long long t = threadIdx.x; t < m; t += blockDim.x) {
+            long long k = bn_at(t, ch, c, s);
+            double g = (double) gy[k];
+            sd += g;
+            sdx += g * ((double) x[k] - mu) * rs;
+        }
+        sd = block_reduce(sd, false);
+        sdx = block_reduce(sdx, false);
+        if (threadIdx.x == 0) {
+            if (gg != nullptr) gg[ch] = (T) sdx;
+            if (gb != nullptr) gb[ch] = (T) sd;
+        }
+        double kk = (ga != nullptr ? (double) ga[ch] : 1.0) * rs / (double) m;
+        for (long long t = threadIdx.x; t < m; t += blockDim.x) {
+            long long k = bn_at(t, ch, c, s);
+            double xhat = ((double) x[k] - mu) * rs;
+            gx[k] = (T) (kk * ((double) m * (double) gy[k] - sd - xhat * sdx));
+        }
+    }
+}
+
 // ---- random --------------------------------------------------------------------------------------------------------
 
 // out[i] = u(seed, i) < p ? 0 : scale with u = splitmix64(seed + (i + 1) * golden) >> 11 / 2^53, exactly as
@@ -678,6 +741,11 @@ extern "C" __global__ void layer_norm_backward_x_##S(const T* x, const T* ga, co
 extern "C" __global__ void layer_norm_backward_params_##S(const T* x, const T* mu, const T* rs, const T* gy, T* gg,    \
                                                           T* gb, int rows, int cols) {                               \
     layer_norm_backward_params<T>(x, mu, rs, gy, gg, gb, rows, cols); }                                                \
+extern "C" __global__ void batch_norm_##S(const T* x, const T* ga, const T* be, T* y, T* mean, T* rstd, int n, int c, \
+                                          int s, T eps) { batch_norm<T>(x, ga, be, y, mean, rstd, n, c, s, eps); }      \
+extern "C" __global__ void batch_norm_backward_##S(const T* x, const T* ga, const T* mean, const T* rstd, const T* gy,   \
+                                                   T* gx, T* gg, T* gb, int n, int c, int s) {                       \
+    batch_norm_backward<T>(x, ga, mean, rstd, gy, gx, gg, gb, n, c, s); }                                              \
 extern "C" __global__ void gather_rows_##S(const T* t, int cols, const int* idx, int count, T* out) {                \
     gather_rows<T>(t, cols, idx, count, out); }                                                                        \
 extern "C" __global__ void scatter_add_rows_##S(const T* src, int cols, const int* idx, int count, int skip, T* t) { \

@@ -94,6 +94,22 @@ public interface Backend {
     void layerNorm(Storage x, Storage gamma, Storage beta, Storage out, Storage mean, Storage rstd, int rows, int cols,
                    double eps);
 
+    /**
+     * Batch normalisation with batch statistics of x viewed as [n, c, s] (s: the spatial size, 1 for [n, c]): each
+     * channel's mean and rstd = 1/sqrt(var + eps) over its n * s values (biased variance) go to mean[c] and rstd[c],
+     * and out = (x - mean) * rstd * gamma + beta. gamma and beta may be null.
+     */
+    void batchNorm(Storage x, Storage gamma, Storage beta, Storage out, Storage mean, Storage rstd, int n, int c,
+                   int s, double eps);
+
+    /**
+     * Gradients of batchNorm: with xhat = (x - mean) * rstd and m = n * s values per channel,
+     * gx = gamma * rstd / m * (m * gy - sum(gy) - xhat * sum(gy * xhat)); ggamma = sum(gy * xhat) and gbeta = sum(gy)
+     * are written when not null.
+     */
+    void batchNormBackward(Storage x, Storage gamma, Storage mean, Storage rstd, Storage gy, Storage gx,
+                           Storage ggamma, Storage gbeta, int n, int c, int s);
+
     /** Gradients of layer norm: writes gx, and accumulates into ggamma and gbeta when they are not null. */
     void layerNormBackward(Storage x, Storage gamma, Storage mean, Storage rstd, Storage gy, Storage gx,
                            Storage ggamma, Storage gbeta, int rows, int cols);

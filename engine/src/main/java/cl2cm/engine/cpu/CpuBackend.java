@@ -334,6 +334,30 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void batchNorm(Storage x, Storage gamma, Storage beta, Storage out, Storage mean, Storage rstd, int n, int c,
+                          int s, double eps) {
+        sameDType(x, gamma, beta, out, mean, rstd);
+        if (f32(x)) {
+            VectorKernels.batchNorm(f(x), f(gamma), f(beta), f(out), f(mean), f(rstd), n, c, s, (float) eps);
+        } else {
+            ReferenceKernels.batchNorm(d(x), d(gamma), d(beta), d(out), d(mean), d(rstd), n, c, s, eps);
+        }
+    }
+
+    @Override
+    public void batchNormBackward(Storage x, Storage gamma, Storage mean, Storage rstd, Storage gy, Storage gx,
+                                  Storage ggamma, Storage gbeta, int n, int c, int s) {
+        sameDType(x, gamma, mean, rstd, gy, gx, ggamma, gbeta);
+        if (f32(x)) {
+            VectorKernels.batchNormBackward(f(x), f(gamma), f(mean), f(rstd), f(gy), f(gx), f(ggamma),
+                    f(gbeta), n, c, s);
+        } else {
+            ReferenceKernels.batchNormBackward(d(x), d(gamma), d(mean), d(rstd), d(gy), d(gx), d(ggamma),
+                    d(gbeta), n, c, s);
+        }
+    }
+
+    @Override
     public void layerNormBackward(Storage x, Storage gamma, Storage mean, Storage rstd, Storage gy, Storage gx,
                                   Storage ggamma, Storage gbeta, int rows, int cols) {
         sameDType(x, gamma, mean, rstd, gy, gx, ggamma, gbeta);

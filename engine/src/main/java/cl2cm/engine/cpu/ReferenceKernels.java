@@ -104,6 +104,68 @@ final class ReferenceKernels {
         }
     }
 
+    static void batchNorm(double[] x, double[] gamma, double[] beta, double[] out, double[] mean, double[] rstd,
+                          int n, int c, int s, double eps) {
+        double m = (double) n * s;
+        for (int ch = 0; ch < c; ch++) {
+            double mu = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < s; j++) {
+                    mu += x[(i * c + ch) * s + j];
+                }
+            }
+            mu /= m;
+            double var = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < s; j++) {
+                    double d = x[(i * c + ch) * s + j] - mu;
+                    var += d * d;
+                }
+            }
+            double rs = 1.0 / Math.sqrt(var / m + eps);
+            mean[ch] = mu;
+            rstd[ch] = rs;
+            double g = gamma == null ? 1 : gamma[ch];
+            double b = beta == null ? 0 : beta[ch];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < s; j++) {
+                    int k = (i * c + ch) * s + j;
+                    out[k] = (x[k] - mu) * rs * g + b;
+                }
+            }
+        }
+    }
+
+    static void batchNormBackward(double[] x, double[] gamma, double[] mean, double[] rstd, double[] gy, double[] gx,
+                                  double[] ggamma, double[] gbeta, int n, int c, int s) {
+        double m = (double) n * s;
+        for (int ch = 0; ch < c; ch++) {
+            double sumDy = 0;
+            double sumDyXhat = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < s; j++) {
+                    int k = (i * c + ch) * s + j;
+                    sumDy += gy[k];
+                    sumDyXhat += gy[k] * (x[k] - mean[ch]) * rstd[ch];
+                }
+            }
+            if (ggamma != null) {
+                ggamma[ch] = sumDyXhat;
+            }
+            if (gbeta != null) {
+                gbeta[ch] = sumDy;
+            }
+            double scale = (gamma == null ? 1 : gamma[ch]) * rstd[ch] / m;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < s; j++) {
+                    int k = (i * c + ch) * s + j;
+                    double xhat = (x[k] - mean[ch]) * rstd[ch];
+                    gx[k] = scale * (m * gy[k] - sumDy - xhat * sumDyXhat);
+                }
+            }
+        }
+    }
+
     static void layerNormBackward(double[] x, double[] gamma, double[] mean, double[] rstd, double[] gy, double[] gx,
                                   double[] ggamma, double[] gbeta, int rows, int cols) {
         for (int r = 0; r < rows; r++) {

@@ -507,6 +507,101 @@ final class VectorKernels {
         });
     }
 
+    /** Per channel (in parallel): sums over its n rows of s values in float vectors, totals in double. */
+    static void batchNorm(float[] x, float[] gamma, float[] beta, float[] out, float[] mean, float[] rstd, int n,
+                          int c, int s, float eps) {
+        double m = (double) n * s;
+        Parallel.forRange(c, Math.max(1, GRAIN / Math.max(1, n * s)), (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    sum += sumRun(x, (i * c + ch) * s, s);
+                }
+                float mu = (float) (sum / m);
+                double sq = 0;
+                for (int i = 0; i < n; i++) {
+                    sq += squaredDeviationRun(x, (i * c + ch) * s, s, mu);
+                }
+                float rs = (float) (1.0 / Math.sqrt(sq / m + eps));
+                mean[ch] = mu;
+                rstd[ch] = rs;
+                float g = gamma == null ? 1f : gamma[ch];
+                float b = beta == null ? 0f : beta[ch];
+                for (int i = 0; i < n; i++) {
+                    int o = (i * c + ch) * s;
+                    affineRun(x, o, out, o, s, rs * g, b - mu * rs * g);
+                }
+            }
+        });
+    }
+
+    static void batchNormBackward(float[] x, float[] gamma, float[] mean, float[] rstd, float[] gy, float[] gx,
+                                  float[] ggamma, float[] gbeta, int n, int c, int s) {
+        double m = (double) n * s;
+        Parallel.forRange(c, Math.max(1, GRAIN / Math.max(1, n * s)), (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                double sumDy = 0;
+                double sumDyX = 0;
+                for (int i = 0; i < n; i++) {
+                    int o = (i * c + ch) * s;
+                    sumDy += sumRun(gy, o, s);
+                    sumDyX += dotRun(gy, o, x, o, s);
+                }
+                double rs = rstd[ch];
+                double sumDyXhat = rs * (sumDyX - mean[ch] * sumDy);
+                if (ggamma != null) {
+                    ggamma[ch] = (float) sumDyXhat;
+                }
+                if (gbeta != null) {
+                    gbeta[ch] = (float) sumDy;
+                }
+                // gx = k (m gy - sumDy - xhat sumDyXhat) = a gy + b x + d, xhat = (x - mean) rstd
+                double k = (gamma == null ? 1 : gamma[ch]) * rs / m;
+                float a = (float) (k * m);
+                float b = (float) (-k * sumDyXhat * rs);
+                float d = (float) (-k * sumDy + k * sumDyXhat * rs * mean[ch]);
+                for (int i = 0; i < n; i++) {
+                    int o = (i * c + ch) * s;
+                    linearRun(gy, x, gx, o, s, a, b, d);
+                }
+            }
+        });
+    }
+
+    /** Sum of (x - mu)^2 over a run. */
+    private static float squaredDeviationRun(float[] x, int off, int n, float mu) {
+        FloatVector vmu = FloatVector.broadcast(S, mu);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        int bound = n / L * L;
+        for (; i < bound; i += L) {
+            FloatVector d = FloatVector.fromArray(S, x, off + i).sub(vmu);
+            acc = d.fma(d, acc);
+        }
+        float s = sumLanes(acc);
+        for (; i < n; i++) {
+            float d = x[off + i] - mu;
+            s += d * d;
+        }
+        return s;
+    }
+
+    /** out = a * u + b * v + d over a run at the same offset of all three. */
+    private static void linearRun(float[] u, float[] v, float[] out, int off, int n, float a, float b, float d) {
+        FloatVector va = FloatVector.broadcast(S, a);
+        FloatVector vb = FloatVector.broadcast(S, b);
+        FloatVector vd = FloatVector.broadcast(S, d);
+        int i = 0;
+        int bound = n / L * L;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, u, off + i).fma(va, FloatVector.fromArray(S, v, off + i).fma(vb, vd))
+                    .intoArray(out, off + i);
+        }
+        for (; i < n; i++) {
+            out[off + i] = a * u[off + i] + (b * v[off + i] + d);
+        }
+    }
+
     static void layerNormBackward(float[] x, float[] gamma, float[] mean, float[] rstd, float[] gy, float[] gx,
                                   float[] ggamma, float[] gbeta, int rows, int cols) {
         Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, cols)), (s, e) -> {

@@ -702,6 +702,26 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void batchNorm(Storage x, Storage gamma, Storage beta, Storage out, Storage mean, Storage rstd, int n, int c,
+                          int s, double eps) {
+        DType t = same("batch norm", x, gamma, beta, out, mean, rstd);
+        if ((long) n * c * s > 0) {
+            launchGrid("batch_norm_" + suffix(t), Math.min(MAX_BLOCKS, c), 256, ptr(x), optional(gamma), optional(beta),
+                    ptr(out), ptr(mean), ptr(rstd), n, c, s, scalar(t, eps));
+        }
+    }
+
+    @Override
+    public void batchNormBackward(Storage x, Storage gamma, Storage mean, Storage rstd, Storage gy, Storage gx,
+                                  Storage ggamma, Storage gbeta, int n, int c, int s) {
+        DType t = same("batch norm backward", x, gamma, mean, rstd, gy, gx, ggamma, gbeta);
+        if ((long) n * c * s > 0) {
+            launchGrid("batch_norm_backward_" + suffix(t), Math.min(MAX_BLOCKS, c), 256, ptr(x), optional(gamma),
+                    ptr(mean), ptr(rstd), ptr(gy), ptr(gx), optional(ggamma), optional(gbeta), n, c, s);
+        }
+    }
+
+    @Override
     public void layerNormBackward(Storage x, Storage gamma, Storage mean, Storage rstd, Storage gy, Storage gx,
                                   Storage ggamma, Storage gbeta, int rows, int cols) {
         DType t = same("layer norm backward", x, mean, rstd, gy, gx);

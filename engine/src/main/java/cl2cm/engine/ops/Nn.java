@@ -93,43 +93,65 @@ public final class Nn {
         if (x.rank() < 2) {
             throw new IllegalArgumentException("batchNorm: input must be [N, C, ...], got " + Shape.str(x.shape()));
         }
-        int c = x.size(1);
+        if (training) {
+            return batchNormTraining(x, runningMean, runningVar, gamma, beta, momentum, eps);
+        }
         int[] statShape = new int[x.rank()];
         java.util.Arrays.fill(statShape, 1);
-        statShape[1] = c;
-        int[] dims = new int[x.rank() - 1];
-        dims[0] = 0;
-        for (int i = 2; i < x.rank(); i++) {
-            dims[i - 1] = i;
-        }
-        Tensor mean;
-        Tensor var;
-        if (training) {
-            long count = x.numel() / c;
-            if (count < 2) {
-                throw new IllegalArgumentException("batchNorm: training needs more than one value per channel, got "
-                        + "input shape " + Shape.str(x.shape()));
-            }
-            mean = x.mean(dims, true);
-            Tensor centered = x.sub(mean);
-            var = centered.mul(centered).mean(dims, true);
-            if (runningMean != null) {
-                try (var g = cl2cm.engine.autograd.GradMode.disabled()) {
-                    Tensor bm = mean.detach().reshape(c).contiguous();
-                    Tensor bv = var.detach().reshape(c).mul((double) count / (count - 1)).contiguous();
-                    x.backend().axpby(runningMean.storage(), 1 - momentum, bm.storage(), momentum, c);
-                    x.backend().axpby(runningVar.storage(), 1 - momentum, bv.storage(), momentum, c);
-                }
-            }
-            Tensor y = centered.mul(var.add(eps).pow(-0.5));
-            return affine(y, gamma, beta, statShape);
-        }
+        statShape[1] = x.size(1);
         if (runningMean == null || runningVar == null) {
             throw new IllegalArgumentException("batchNorm: evaluation mode needs running statistics");
         }
-        mean = runningMean.reshape(statShape);
-        var = runningVar.reshape(statShape);
+        Tensor mean = runningMean.reshape(statShape);
+        Tensor var = runningVar.reshape(statShape);
         return affine(x.sub(mean).mul(var.add(eps).pow(-0.5)), gamma, beta, statShape);
+    }
+
+    /** One kernel each way (Backend.batchNorm): the composed form took a dozen reductions and pointwise passes. */
+    private static Tensor batchNormTraining(Tensor x, Tensor runningMean, Tensor runningVar, Tensor gamma,
+                                           Tensor beta, double momentum, double eps) {
+        Ops.sameDevice("batchNorm", x, gamma, beta);
+        int n = x.size(0);
+        int c = x.size(1);
+        for (Tensor p : new Tensor[]{gamma, beta}) {
+            if (p != null && (p.rank() != 1 || p.size(0) != c)) {
+                throw new IllegalArgumentException("batchNorm: weight/bias of shape " + Shape.str(p.shape())
+                        + " for " + c + " channels");
+            }
+        }
+        int s = (int) (x.numel() / Math.max(1, (long) n * c));
+        long count = (long) n * s;
+        if (count < 2) {
+            throw new IllegalArgumentException("batchNorm: training needs more than one value per channel, got "
+                    + "input shape " + Shape.str(x.shape()));
+        }
+        Backend be = x.backend();
+        Tensor xc = x.contiguous();
+        Tensor gc = gamma == null ? null : gamma.contiguous();
+        Tensor bc = beta == null ? null : beta.contiguous();
+        Tensor y = Tensor.empty(x.dtype(), be, x.shape());
+        Tensor mean = Tensor.empty(x.dtype(), be, c);
+        Tensor rstd = Tensor.empty(x.dtype(), be, c);
+        be.batchNorm(xc.storage(), gc == null ? null : gc.storage(), bc == null ? null : bc.storage(), y.storage(),
+                mean.storage(), rstd.storage(), n, c, s, eps);
+        if (runningMean != null) {
+            try (var g = cl2cm.engine.autograd.GradMode.disabled()) {
+                // Running variance is unbiased: var = rstd^-2 - eps, times count / (count - 1).
+                Tensor unbiased = rstd.pow(-2).sub(eps).mul((double) count / (count - 1));
+                be.axpby(runningMean.storage(), 1 - momentum, mean.storage(), momentum, c);
+                be.axpby(runningVar.storage(), 1 - momentum, unbiased.storage(), momentum, c);
+            }
+        }
+        return Graph.record("batch_norm", y, new Tensor[]{xc, gc, bc}, g -> {
+            Tensor gyc = g.contiguous();
+            Tensor gx = Tensor.empty(g.dtype(), be, x.shape());
+            Tensor gg = gc != null && gc.requiresGrad() ? Tensor.empty(g.dtype(), be, c) : null;
+            Tensor gb = bc != null && bc.requiresGrad() ? Tensor.empty(g.dtype(), be, c) : null;
+            be.batchNormBackward(xc.storage(), gc == null ? null : gc.storage(), mean.storage(), rstd.storage(),
+                    gyc.storage(), gx.storage(), gg == null ? null : gg.storage(), gb == null ? null : gb.storage(),
+                    n, c, s);
+            return new Tensor[]{gx, gg, gb};
+        });
     }
 
     private static Tensor affine(Tensor y, Tensor gamma, Tensor beta, int[] statShape) {

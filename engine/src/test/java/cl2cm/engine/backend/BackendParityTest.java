@@ -193,6 +193,20 @@ class BackendParityTest {
         parity("max columns", 1e-6, t -> t[0].max(0, false), in(distinct(r, rows, cols), rows, cols));
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 16, 37, 1025})
+    void batchNormKernels(int spatial) {
+        // [n, c, spatial] with n * spatial values per channel; spatial 1 is the [N, C] case.
+        Rng r = new Rng(spatial);
+        int n = spatial > 100 ? 3 : 5;
+        int c = 7;
+        In x = in(range(r, -2, 3, n, c, spatial), n, c, spatial);
+        In gamma = in(range(r, 0.5, 1.5, c), c);
+        In beta = in(uniform(r, c), c);
+        parity("batch norm", 1e-4, t -> Nn.batchNorm(t[0], null, null, t[1], t[2], true, 0.1, 1e-5), x, gamma, beta);
+        parity("batch norm without affine", 1e-4, t -> Nn.batchNorm(t[0], null, null, null, null, true, 0.1, 1e-5), x);
+    }
+
     @Test
     void longColumnReductions() {
         Rng r = new Rng(12);
