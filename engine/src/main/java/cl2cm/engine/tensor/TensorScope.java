@@ -56,6 +56,19 @@ public final class TensorScope implements AutoCloseable {
         }
     }
 
+    /**
+     * Releases {@code t}'s storage now when the innermost scope owns it (otherwise does nothing). For a forward
+     * intermediate that its caller knows no gradient rule will read — e.g. attention scores once softmax has run
+     * (softmax's gradient needs only its output): storages are freed by scopes, not by reference counts, so such a
+     * tensor would otherwise stay until the step ends. Using it afterwards fails with a message naming this release.
+     */
+    public static void releaseNow(Tensor t) {
+        List<TensorScope> stack = STACK.get();
+        if (!stack.isEmpty()) {
+            stack.get(stack.size() - 1).releaseIfOwned(t.storage());
+        }
+    }
+
     /** Called by backends for each new storage. */
     public static void register(Storage storage) {
         MemoryProfile.allocated(storage);

@@ -47,26 +47,29 @@ class PyTorchModelParityTest {
             model.loadStateDict(weights, true);
             model.eval();
             int[] ids = fx.ints("in.ids");
-            BertModel.Output out = model.forward(ids, 2, 7, fx.get("in.mask", dt), fx.ints("in.types"));
-            double rtol = Fixtures.rtol(dt);
-            fx.assertClose("out.last_hidden_state", out.lastHiddenState(), rtol);
-            fx.assertClose("out.pooled", out.pooled(), rtol);
-            Tensor loss = out.lastHiddenState().mul(fx.get("in.r_hidden", dt)).sum()
-                    .add(out.pooled().mul(fx.get("in.r_pooled", dt)).sum());
-            fx.assertClose("out.loss", loss, rtol);
-            loss.backward();
-            Set<String> names = model.namedParameters().keySet();
-            assertEquals(withPrefix(fx, "grad.", dt).keySet(), names, "parameter names match Hugging Face's");
-            for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-                if (e.getKey().endsWith("attention.self.key.bias")) {
-                    // Analytically zero: the key bias adds the same q.b to every score of a query row, and softmax
-                    // ignores such shifts. Both sides hold rounding noise, so check it is noise-sized.
-                    for (double v : e.getValue().grad().toDoubleArray()) {
-                        assertEquals(0.0, v, dt == DType.F32 ? 1e-5 : 1e-12, e.getKey());
+            // In a scope, as in training: the layers then free intermediates no gradient rule reads (releaseNow).
+            try (cl2cm.engine.tensor.TensorScope step = cl2cm.engine.tensor.TensorScope.open("bert step")) {
+                BertModel.Output out = model.forward(ids, 2, 7, fx.get("in.mask", dt), fx.ints("in.types"));
+                double rtol = Fixtures.rtol(dt);
+                fx.assertClose("out.last_hidden_state", out.lastHiddenState(), rtol);
+                fx.assertClose("out.pooled", out.pooled(), rtol);
+                Tensor loss = out.lastHiddenState().mul(fx.get("in.r_hidden", dt)).sum()
+                        .add(out.pooled().mul(fx.get("in.r_pooled", dt)).sum());
+                fx.assertClose("out.loss", loss, rtol);
+                loss.backward();
+                Set<String> names = model.namedParameters().keySet();
+                assertEquals(withPrefix(fx, "grad.", dt).keySet(), names, "parameter names match Hugging Face's");
+                for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+                    if (e.getKey().endsWith("attention.self.key.bias")) {
+                        // Analytically zero: the key bias adds the same q.b to every score of a query row, and
+                        // softmax ignores such shifts. Both sides hold rounding noise, so check it is noise-sized.
+                        for (double v : e.getValue().grad().toDoubleArray()) {
+                            assertEquals(0.0, v, dt == DType.F32 ? 1e-5 : 1e-12, e.getKey());
+                        }
+                        continue;
                     }
-                    continue;
+                    fx.assertClose("grad." + e.getKey(), e.getValue().grad(), rtol);
                 }
-                fx.assertClose("grad." + e.getKey(), e.getValue().grad(), rtol);
             }
         }
     }

@@ -8,6 +8,7 @@ import cl2cm.engine.nn.Module;
 import cl2cm.engine.tensor.DType;
 import cl2cm.engine.tensor.Rng;
 import cl2cm.engine.tensor.Tensor;
+import cl2cm.engine.tensor.TensorScope;
 
 /**
  * One post-LayerNorm transformer encoder layer with Hugging Face's parameter names:
@@ -43,10 +44,20 @@ public final class BertLayer extends Module {
 
     /** Self-attention over x [B, T, H] with an additive key mask [B, 1, 1, T] (or null). */
     public Tensor forward(Tensor x, Tensor maskBias) {
-        Tensor a = attnNorm.forward(dropout.forwardAdd(attnOut.forward(self.forward(x, x, maskBias)), x));
+        Tensor a = attnNorm.forward(residual(attnOut.forward(self.forward(x, x, maskBias)), x));
         Tensor hmid = intermediate.forward(a);
         hmid = geluTanh ? hmid.geluTanh() : hmid.gelu();
-        return outNorm.forward(dropout.forwardAdd(out.forward(hmid), a));
+        return outNorm.forward(residual(out.forward(hmid), a));
+    }
+
+    /**
+     * dropout(y) + x. The gradient of dropout + add reads no values (the mask is redrawn from its seed) and a
+     * Linear's gradient needs its input, not its output, so y is freed at once instead of at the end of the step.
+     */
+    private Tensor residual(Tensor y, Tensor x) {
+        Tensor sum = dropout.forwardAdd(y, x);
+        TensorScope.releaseNow(y);
+        return sum;
     }
 
     /** A named grouping without computation of its own, to reproduce Hugging Face's module tree. */

@@ -7,6 +7,7 @@ import cl2cm.engine.nn.Module;
 import cl2cm.engine.tensor.DType;
 import cl2cm.engine.tensor.Rng;
 import cl2cm.engine.tensor.Tensor;
+import cl2cm.engine.tensor.TensorScope;
 
 /**
  * Scaled dot-product attention with several heads (Hugging Face's BertSelfAttention: query, key, value). Queries come
@@ -46,13 +47,25 @@ public final class MultiHeadAttention extends Module {
         Tensor qh = split(query.forward(q), b, tq);                         // [B, nh, Tq, hd]
         Tensor kh = split(key.forward(kv), b, tk);                          // [B, nh, Tk, hd]
         Tensor vh = split(value.forward(kv), b, tk);                        // [B, nh, Tk, hd]
-        Tensor scores = qh.matmul(kh.mT()).mul(1.0 / Math.sqrt(headSize));  // [B, nh, Tq, Tk]
+        // Scores, scaled and masked scores are read by no gradient rule (scaling and adding a constant need no
+        // values, softmax's gradient needs only its output), so each is freed once the next op has run.
+        Tensor raw = qh.matmul(kh.mT());                                     // [B, nh, Tq, Tk]
+        Tensor scores = raw.mul(1.0 / Math.sqrt(headSize));
+        TensorScope.releaseNow(raw);
         if (maskBias != null) {
-            scores = scores.add(maskBias);
+            Tensor masked = scores.add(maskBias);
+            TensorScope.releaseNow(scores);
+            scores = masked;
         }
-        Tensor probs = dropout.forward(scores.softmax(-1));
+        Tensor weights = scores.softmax(-1);
+        TensorScope.releaseNow(scores);
+        Tensor probs = dropout.forward(weights);
         Tensor ctx = probs.matmul(vh);                                      // [B, nh, Tq, hd]
-        return ctx.permute(0, 2, 1, 3).reshape(b, tq, heads * headSize);
+        Tensor out = ctx.permute(0, 2, 1, 3).reshape(b, tq, heads * headSize);
+        if (out.storage() != ctx.storage()) {
+            TensorScope.releaseNow(ctx);   // the reshape copied it; the product's gradient needs probs and v only
+        }
+        return out;
     }
 
     private Tensor split(Tensor x, int b, int t) {
