@@ -966,6 +966,9 @@ public final class CudaBackend implements Backend {
     }
 
     private void launchGrid(String kernel, int blocks, int threads, Object... args) {
+        if (blocks == 0) {
+            return;   // nothing to do (a multi-tensor op over empty tensors); CUDA would reject the empty grid
+        }
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {
             params[i] = switch (args[i]) {

@@ -136,7 +136,10 @@ final class DeviceAllocator {
     private CUdeviceptr malloc(long size, long asked, String what) {
         CUdeviceptr p = new CUdeviceptr();
         int rc = tryMalloc(p, size);
-        if (rc == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
+        boolean recording = current != main;
+        if (rc == CUresult.CUDA_ERROR_OUT_OF_MEMORY && !recording) {
+            // Not while a graph is being recorded: the cached blocks have moved into its pool, and cuMemFree, which
+            // waits for the device, would break the stream capture.
             emptyCache();
             rc = tryMalloc(p, size);
         }
@@ -145,8 +148,9 @@ final class DeviceAllocator {
             long[] total = new long[1];
             JCudaDriver.cuMemGetInfo(freeBytes, total);
             throw new CudaError(String.format("cuMemAlloc of %,d bytes for %s failed (%s): %,d of %,d bytes free on "
-                            + "the device; this process holds %,d in tensors", asked, what, CUresult.stringFor(rc),
-                    freeBytes[0], total[0], inUse));
+                            + "the device; this process holds %,d in tensors%s", asked, what, CUresult.stringFor(rc),
+                    freeBytes[0], total[0], inUse, recording ? " (while recording a CUDA graph, whose memory comes on "
+                            + "top of the cached blocks; try --eager)" : ""));
         }
         cudaMallocs++;
         return p;

@@ -19,6 +19,7 @@ import java.util.function.Function;
 import static cl2cm.engine.TestData.distinct;
 import static cl2cm.engine.TestData.range;
 import static cl2cm.engine.TestData.uniform;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -308,6 +309,23 @@ class BackendParityTest {
                 compare("adam + axpby on " + all.get(t).name() + ", parameter " + k, results[t][k],
                         results[all.size() - 1][k], 1e-5);
             }
+        }
+    }
+
+    @Test
+    void multiTensorOpsOverEmptyTensors() {
+        // No chunks at all: the CUDA kernels must not be launched with an empty grid.
+        for (Target target : TARGETS) {
+            Backend be = target.backend();
+            List<cl2cm.engine.tensor.Storage> empty = List.of(Tensor.zeros(target.dtype(), be, 0).storage(),
+                    Tensor.zeros(target.dtype(), be, 0).storage());
+            Tensor norm = Tensor.full(7.0, DType.F64, be);
+            be.globalNorm(empty, norm.storage());
+            assertEquals(0.0, norm.item(), 0.0, target.name());
+            be.clipToNorm(empty, norm.storage(), 1.0);
+            Tensor scalars = Tensor.of(new double[]{1e-2, 1}, DType.F64, be, 2);
+            be.adamUpdate(List.of(new Backend.AdamTensors(empty.get(0), empty.get(1), empty.get(0), empty.get(1))),
+                    scalars.storage(), 0.9, 0.999, 1e-8, 0.0, true);
         }
     }
 
