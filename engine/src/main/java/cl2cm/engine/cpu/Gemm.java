@@ -180,21 +180,27 @@ final class Gemm {
     /** Packs an mc x kc block of alpha*A into slivers of MR rows: sliver s holds, for each p, MR values. */
     private static void packA(float[] av, long base, int rs, int cs, int mc, int kc, float alpha, float[] ap) {
         int slivers = (mc + MR - 1) / MR;
+        if (rs == 1 && cs != 1) {
+            // A^T stored row-major (weight gradients take g^T): each k's mc values are one run of memory. Read each
+            // run once, front to back, and deal it out to the slivers (sliver by sliver, every run was fetched again
+            // for each sliver that shares its cache lines).
+            for (int p = 0; p < kc; p++) {
+                int src = (int) (base + (long) p * cs);
+                for (int sl = 0; sl < slivers; sl++) {
+                    int i0 = sl * MR;
+                    int h = Math.min(MR, mc - i0);
+                    int d = sl * kc * MR + p * MR;
+                    for (int i = 0; i < MR; i++) {
+                        ap[d + i] = i < h ? alpha * av[src + i0 + i] : 0f;
+                    }
+                }
+            }
+            return;
+        }
         for (int sl = 0; sl < slivers; sl++) {
             int i0 = sl * MR;
             int h = Math.min(MR, mc - i0);
             int dst = sl * kc * MR;
-            if (rs == 1 && cs != 1) {
-                // A^T stored row-major (weight gradients take g^T): the MR values of each k are adjacent in memory.
-                for (int p = 0; p < kc; p++) {
-                    int src = (int) (base + i0 + (long) p * cs);
-                    int d = dst + p * MR;
-                    for (int i = 0; i < MR; i++) {
-                        ap[d + i] = i < h ? alpha * av[src + i] : 0f;
-                    }
-                }
-                continue;
-            }
             for (int i = 0; i < MR; i++) {
                 if (i >= h) {
                     for (int p = 0; p < kc; p++) {
