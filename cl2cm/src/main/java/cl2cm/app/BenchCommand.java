@@ -115,8 +115,7 @@ final class BenchCommand implements Callable<Integer> {
         Cl2cmConfig.Loss losses = Cl2cmConfig.defaults().loss();
         // The host arrays the steps read, refilled before every step (outside the timing); a replayed CUDA graph
         // reads the same arrays again, so they are filled in place.
-        TokenBatch pairs = new TokenBatch(new int[2 * b * p.seqLen()], new float[2 * b * p.seqLen()],
-                new float[2 * b * p.seqLen()], 2 * b, p.seqLen());
+        TokenBatch pairs = TokenBatch.empty(2 * b, p.seqLen());
         int[] visualShape = p.convChannels() != null ? new int[]{b, 3, 64, 64} : new int[]{b, p.featureDim()};
         float[] visual = new float[Arrays.stream(visualShape).reduce(1, (x, y) -> x * y)];
         Timing s1 = timeStage("stage 1", be, clnOpt, () -> fillTokens(data, pairs, p.text().vocabSize()),
@@ -166,8 +165,7 @@ final class BenchCommand implements Callable<Integer> {
         Rng data = new Rng(2);
         double[] ms = time(() -> {
             try (GradMode.Guard g = GradMode.set(false)) {
-                TokenBatch t = new TokenBatch(new int[b * seqLen], new float[b * seqLen], new float[b * seqLen], b,
-                        seqLen);
+                TokenBatch t = TokenBatch.empty(b, seqLen);
                 fillTokens(data, t, bert.config().vocabSize());
                 Tensor m = Tensor.of(t.mask(), be, b, seqLen);
                 return bert.forward(t.ids(), b, seqLen, m, null).lastHiddenState().sum().item();

@@ -72,7 +72,7 @@ class DeviceStepParityTest {
                     DType.F32, be), new TextEncoder(text, 16, new Rng(3), DType.F32, be)));
             opt[k] = Adam.adamW(cmn[k].namedParameters(), 1e-2, 0.9, 0.999, 1e-8, 0.01);
         }
-        TokenBatch pairs = new TokenBatch(new int[2 * B * T], new float[2 * B * T], new float[2 * B * T], 2 * B, T);
+        TokenBatch pairs = TokenBatch.empty(2 * B, T);
         float[] pixels = new float[B * 3 * 16 * 16];
         java.util.function.Function<Integer, Tensor> loss = k -> Objectives.total(Objectives.crossModal(
                 (VisionEncoder) cmn[k].vision, (TextEncoder) cmn[k].text, cln,
