@@ -207,18 +207,15 @@ final class BenchCommand implements Callable<Integer> {
      */
     private static void fillTokens(Rng rng, TokenBatch into, int vocab) {
         int len = into.seqLen();
-        Arrays.fill(into.ids(), 0);
-        Arrays.fill(into.mask(), 0f);
-        Arrays.fill(into.wordMask(), 0f);
+        java.util.List<int[]> rows = new java.util.ArrayList<>(into.size());
         for (int i = 0; i < into.size(); i++) {
-            int n = len / 2 + rng.nextInt(len - len / 2 + 1);
-            int row = i * len;
-            for (int j = 0; j < n; j++) {
-                into.ids()[row + j] = j == 0 ? 101 % vocab : j == n - 1 ? 102 % vocab : 103 + rng.nextInt(vocab - 103);
-                into.mask()[row + j] = 1f;
-                into.wordMask()[row + j] = j == 0 || j == n - 1 ? 0f : 1f;
+            int[] r = new int[len / 2 + rng.nextInt(len - len / 2 + 1)];
+            for (int j = 0; j < r.length; j++) {
+                r[j] = j == 0 ? 101 % vocab : j == r.length - 1 ? 102 % vocab : 103 + rng.nextInt(vocab - 103);
             }
+            rows.add(r);
         }
+        into.fill(rows, 0);
     }
 
     private interface Step {

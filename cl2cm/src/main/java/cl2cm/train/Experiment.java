@@ -165,18 +165,27 @@ public final class Experiment {
         return this;
     }
 
-    /** The arrays a replayed step reads: caption pairs padded to maxLen and the visual input of the same items. */
-    private final class LoadedBatch {
+    /**
+     * A replayable step over fixed arrays: caption pairs padded to maxLen and, with {@code withVisual}, the visual
+     * input of the same items, refilled by {@link #load}; {@code losses} computes the terms from them.
+     */
+    private final class LoadedBatch implements StageRunner.ReplayableStepFn {
         final TokenBatch pairs;
-        float[] visual;
-        int[] visualShape;
+        private final boolean withVisual;
+        private final java.util.function.Function<LoadedBatch, Map<String, Tensor>> losses;
+        private float[] visual;
+        private int[] visualShape;
 
-        LoadedBatch(int batch) {
-            pairs = TokenBatch.empty(2 * batch, cfg.text().maxLen());
+        LoadedBatch(int batch, boolean withVisual,
+                    java.util.function.Function<LoadedBatch, Map<String, Tensor>> losses) {
+            this.pairs = TokenBatch.empty(2 * batch, cfg.text().maxLen());
+            this.withVisual = withVisual;
+            this.losses = losses;
         }
 
-        void load(int[] items, int[] ks, boolean withVisual) {
-            pairs.fill(pairRows(train, items, ks), train.padId());
+        @Override
+        public void load(int[] items, int[] captionIndex) {
+            pairs.fill(pairRows(train, items, captionIndex), train.padId());
             if (withVisual) {
                 Tensor v = train.split().visualBatch(items).input();
                 float[] values = v.toFloatArray();
@@ -186,6 +195,11 @@ public final class Experiment {
                 }
                 System.arraycopy(values, 0, visual, 0, values.length);
             }
+        }
+
+        @Override
+        public Map<String, Tensor> losses() {
+            return losses.apply(this);
         }
 
         VisualBatch visualBatch() {
@@ -209,18 +223,8 @@ public final class Experiment {
                 cfg.seed(), rng, dir, log);
         StageRunner.ValFn score = () -> evalCln(cln, val).mR();
         if (replaySteps) {
-            LoadedBatch b = new LoadedBatch(Math.min(cfg.stage1().batch(), train.size()));
-            runner.run(new StageRunner.ReplayableStepFn() {
-                @Override
-                public void load(int[] items, int[] captionIndex) {
-                    b.load(items, captionIndex, false);
-                }
-
-                @Override
-                public Map<String, Tensor> losses() {
-                    return Objectives.crossLingual(cln.text, b.pairs, l);
-                }
-            }, score, resume);
+            runner.run(new LoadedBatch(Math.min(cfg.stage1().batch(), train.size()), false,
+                    b -> Objectives.crossLingual(cln.text, b.pairs, l)), score, resume);
         } else {
             runner.run((items, ks) -> Objectives.crossLingual(cln.text, pairBatch(train, items, ks), l), score, resume);
         }
@@ -272,19 +276,9 @@ public final class Experiment {
         TextEncoder teacherText = teacher == null ? null : teacher.text;
         StageRunner.ValFn score = () -> evalCmn(cmn, val, mtTag).mR();
         if (replaySteps && train.split().frames() == null) {
-            LoadedBatch b = new LoadedBatch(Math.min(cfg.stage2().batch(), train.size()));
-            runner.run(new StageRunner.ReplayableStepFn() {
-                @Override
-                public void load(int[] items, int[] captionIndex) {
-                    b.load(items, captionIndex, true);
-                }
-
-                @Override
-                public Map<String, Tensor> losses() {
-                    return Objectives.crossModal(cmn.vision, cmn.text, teacherText, b.visualBatch(), b.pairs, lambdaKd,
-                            l);
-                }
-            }, score, resume);
+            runner.run(new LoadedBatch(Math.min(cfg.stage2().batch(), train.size()), true,
+                    b -> Objectives.crossModal(cmn.vision, cmn.text, teacherText, b.visualBatch(), b.pairs, lambdaKd,
+                            l)), score, resume);
         } else {
             runner.run((items, ks) -> Objectives.crossModal(cmn.vision, cmn.text, teacherText,
                     train.split().visualBatch(items).to(be), pairBatch(train, items, ks), lambdaKd, l), score, resume);

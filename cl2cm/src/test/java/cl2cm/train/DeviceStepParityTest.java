@@ -106,17 +106,7 @@ class DeviceStepParityTest {
 
     /** A new batch written into the same arrays: captions of random lengths, padded to T, and random pixels. */
     private static void refill(Rng rng, TokenBatch into, float[] pixels) {
-        java.util.Arrays.fill(into.ids(), 0);
-        java.util.Arrays.fill(into.mask(), 0f);
-        java.util.Arrays.fill(into.wordMask(), 0f);
-        for (int i = 0; i < into.size(); i++) {
-            int n = 4 + rng.nextInt(T - 3);
-            for (int j = 0; j < n; j++) {
-                into.ids()[i * T + j] = j == 0 ? 2 : j == n - 1 ? 3 : 5 + rng.nextInt(45);
-                into.mask()[i * T + j] = 1f;
-                into.wordMask()[i * T + j] = j == 0 || j == n - 1 ? 0f : 1f;
-            }
-        }
+        into.fill(rows(rng), 0);
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (float) rng.nextGaussian();
         }
@@ -168,6 +158,11 @@ class DeviceStepParityTest {
     }
 
     private static TokenBatch tokens(Rng rng) {
+        return TokenBatch.of(rows(rng), 0);
+    }
+
+    /** 2B captions of 4 to T tokens: [CLS] = 2, random ids, [SEP] = 3. */
+    private static List<int[]> rows(Rng rng) {
         List<int[]> rows = new ArrayList<>();
         for (int i = 0; i < 2 * B; i++) {
             int n = 4 + rng.nextInt(T - 3);
@@ -179,7 +174,7 @@ class DeviceStepParityTest {
             }
             rows.add(r);
         }
-        return TokenBatch.of(rows, 0);
+        return rows;
     }
 
     private static final class Group extends Module {

@@ -199,6 +199,23 @@ public interface Backend {
         return false;
     }
 
+    /** Checks the one-element float64 norm of {@link #globalNorm} and {@link #clipToNorm}; returns it. */
+    static Storage requireNorm(Storage s, String op) {
+        return requireF64(s, 1, op, "the norm must be one float64");
+    }
+
+    /** Checks the two-element float64 {lr, t} of {@link #adamUpdate}; returns it. */
+    static Storage requireAdamStep(Storage s) {
+        return requireF64(s, 2, "adamUpdate", "step must hold {lr, t} as two float64");
+    }
+
+    private static Storage requireF64(Storage s, int n, String op, String must) {
+        if (s.dtype() != DType.F64 || s.numel() != n) {
+            throw new IllegalArgumentException(op + ": " + must + ", got " + s.numel() + " " + s.dtype());
+        }
+        return s;
+    }
+
     /** A parameter, its gradient and its two moment estimates: four storages of the same length. */
     record AdamTensors(Storage param, Storage grad, Storage m, Storage v) {
         public AdamTensors {

@@ -525,12 +525,12 @@ public final class CpuBackend implements Backend {
                 }
             }
         }
-        d(scalarF64(out, "globalNorm"))[0] = Math.sqrt(sum);
+        d(Backend.requireNorm(out, "globalNorm"))[0] = Math.sqrt(sum);
     }
 
     @Override
     public void clipToNorm(java.util.List<Storage> xs, Storage norm, double maxNorm) {
-        double factor = maxNorm / (d(scalarF64(norm, "clipToNorm"))[0] + 1e-6);
+        double factor = maxNorm / (d(Backend.requireNorm(norm, "clipToNorm"))[0] + 1e-6);
         if (!(factor < 1)) {
             return;
         }
@@ -542,10 +542,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamUpdate(java.util.List<AdamTensors> tensors, Storage step, double beta1, double beta2, double eps,
                            double weightDecay, boolean decoupled) {
-        if (step.dtype() != DType.F64 || step.numel() != 2) {
-            throw new IllegalArgumentException("adamUpdate: step must hold {lr, t} as two float64, got "
-                    + step.numel() + " " + step.dtype());
-        }
+        Backend.requireAdamStep(step);
         double lr = d(step)[0];
         long t = (long) d(step)[1];
         for (AdamTensors a : tensors) {
@@ -559,13 +556,5 @@ public final class CpuBackend implements Backend {
                         weightDecay, decoupled, t);
             }
         }
-    }
-
-    private static Storage scalarF64(Storage s, String op) {
-        if (s.dtype() != DType.F64 || s.numel() != 1) {
-            throw new IllegalArgumentException(op + ": the norm must be one float64, got " + s.numel() + " "
-                    + s.dtype());
-        }
-        return s;
     }
 }

@@ -471,24 +471,13 @@ final class VectorKernels {
                 int o = r * cols;
                 float mu = sumRun(x, o, cols) / cols;
                 FloatVector vmu = FloatVector.broadcast(S, mu);
-                FloatVector acc = FloatVector.zero(S);
-                int j = 0;
-                int bound = cols / L * L;
-                for (; j < bound; j += L) {
-                    FloatVector d = FloatVector.fromArray(S, x, o + j).sub(vmu);
-                    acc = d.fma(d, acc);
-                }
-                float var = sumLanes(acc);
-                for (; j < cols; j++) {
-                    float d = x[o + j] - mu;
-                    var += d * d;
-                }
-                var /= cols;
+                float var = squaredDeviationRun(x, o, cols, mu) / cols;
                 float rs = (float) (1.0 / Math.sqrt(var + eps));
                 mean[r] = mu;
                 rstd[r] = rs;
                 FloatVector vrs = FloatVector.broadcast(S, rs);
-                j = 0;
+                int j = 0;
+                int bound = cols / L * L;
                 for (; j < bound; j += L) {
                     FloatVector y = FloatVector.fromArray(S, x, o + j).sub(vmu).mul(vrs);
                     if (gamma != null) {

@@ -885,10 +885,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void globalNorm(List<Storage> xs, Storage out) {
-        if (out.dtype() != DType.F64 || out.numel() != 1) {
-            throw new IllegalArgumentException("globalNorm: the norm must be one float64, got " + out.numel() + " "
-                    + out.dtype());
-        }
+        Backend.requireNorm(out, "globalNorm");
         if (xs.isEmpty()) {
             fill(new View(out, new int[]{1}, new int[]{1}, 0), 0);
             return;
@@ -913,6 +910,7 @@ public final class CudaBackend implements Backend {
         if (xs.isEmpty()) {
             return;
         }
+        Backend.requireNorm(norm, "clipToNorm");
         DType t = same("clip to norm", xs.toArray(new Storage[0]));
         int[] chunks = new int[1];
         DeviceAllocator.Block table = chunkTable(chunks, xs);
@@ -932,10 +930,7 @@ public final class CudaBackend implements Backend {
         if (tensors.isEmpty()) {
             return;
         }
-        if (step.dtype() != DType.F64 || step.numel() != 2) {
-            throw new IllegalArgumentException("adamUpdate: step must hold {lr, t} as two float64, got "
-                    + step.numel() + " " + step.dtype());
-        }
+        Backend.requireAdamStep(step);
         List<Storage> p = tensors.stream().map(AdamTensors::param).toList();
         List<Storage> g = tensors.stream().map(AdamTensors::grad).toList();
         List<Storage> m = tensors.stream().map(AdamTensors::m).toList();

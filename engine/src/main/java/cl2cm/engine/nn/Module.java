@@ -31,9 +31,7 @@ public abstract class Module {
 
     protected Tensor registerBuffer(String name, Tensor init) {
         checkName(name);
-        Tensor b = init.isContiguous() && init.offset() == 0 && init.numel() == init.storage().numel()
-                ? init : TensorScope.persistent(init::contiguousCopy);   // as Parameter.of: no second copy
-        TensorScope.persist(b.storage());
+        Tensor b = TensorScope.toPersistent(init);   // as Parameter.of: no second copy of a fresh value
         buffers.put(name, b);
         return b;
     }

@@ -20,12 +20,9 @@ public final class Parameter extends Tensor {
      * until the garbage collector noticed (on a GPU, 1.4 GB for two mBERT-sized encoders). A view is copied.
      */
     public static Parameter of(Tensor init) {
-        if (init.isContiguous() && init.offset() == 0 && init.numel() == init.storage().numel()
-                && !init.requiresGrad()) {
-            TensorScope.persist(init.storage());
-            return new Parameter(init);
-        }
-        return new Parameter(TensorScope.persistent(init::contiguousCopy));
+        // A tensor that takes part in autograd keeps its own storage; the parameter gets a copy.
+        return new Parameter(init.requiresGrad() ? TensorScope.persistent(init::contiguousCopy)
+                : TensorScope.toPersistent(init));
     }
 
     /** Overwrites the values in place (same shape), keeping identity, gradient and optimizer state. */

@@ -51,16 +51,21 @@ public final class Nn {
 
     // ---- normalisation -----------------------------------------------------------------------------------------
 
+    /** A normalisation's optional gamma and beta must be vectors of {@code size} values. */
+    private static void checkAffine(Tensor gamma, Tensor beta, int size, String op, String what) {
+        for (Tensor p : new Tensor[]{gamma, beta}) {
+            if (p != null && (p.rank() != 1 || p.size(0) != size)) {
+                throw new IllegalArgumentException(op + ": weight/bias of shape " + Shape.str(p.shape()) + " for "
+                        + what);
+            }
+        }
+    }
+
     /** Layer norm over the last dimension, with optional affine gamma and beta of that size. */
     public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, double eps) {
         Ops.sameDevice("layerNorm", x, gamma, beta);
         int cols = x.size(-1);
-        for (Tensor p : new Tensor[]{gamma, beta}) {
-            if (p != null && (p.rank() != 1 || p.size(0) != cols)) {
-                throw new IllegalArgumentException("layerNorm: weight/bias of shape " + Shape.str(p.shape())
-                        + " for normalized size " + cols);
-            }
-        }
+        checkAffine(gamma, beta, cols, "layerNorm", "normalized size " + cols);
         int rows = (int) (x.numel() / Math.max(1, cols));
         Tensor xc = x.contiguous();
         Tensor gc = gamma == null ? null : gamma.contiguous();
@@ -113,12 +118,7 @@ public final class Nn {
         Ops.sameDevice("batchNorm", x, gamma, beta);
         int n = x.size(0);
         int c = x.size(1);
-        for (Tensor p : new Tensor[]{gamma, beta}) {
-            if (p != null && (p.rank() != 1 || p.size(0) != c)) {
-                throw new IllegalArgumentException("batchNorm: weight/bias of shape " + Shape.str(p.shape())
-                        + " for " + c + " channels");
-            }
-        }
+        checkAffine(gamma, beta, c, "batchNorm", c + " channels");
         int s = (int) (x.numel() / Math.max(1, (long) n * c));
         long count = (long) n * s;
         if (count < 2) {

@@ -49,6 +49,19 @@ public final class TensorScope implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code t}'s values in persistent memory: {@code t} itself when it is a whole contiguous tensor (its storage is
+     * taken out of every open scope, so a fresh initial value is not kept as well as a copy), otherwise a persistent
+     * contiguous copy.
+     */
+    public static Tensor toPersistent(Tensor t) {
+        if (t.isContiguous() && t.offset() == 0 && t.numel() == t.storage().numel()) {
+            persist(t.storage());
+            return t;
+        }
+        return persistent(t::contiguousCopy);
+    }
+
     /** Takes {@code storage} out of every scope open on this thread, so that only an explicit release frees it. */
     public static void persist(Storage storage) {
         for (TensorScope s : STACK.get()) {
