@@ -189,6 +189,10 @@ def main():
     ap.add_argument("--matmul", type=int, help="time an n x n x n float32 matmul instead")
     ap.add_argument("--device", default="cuda", choices=["cuda", "cpu"])
     ap.add_argument("--threads", type=int, help="CPU threads (torch.set_num_threads)")
+    ap.add_argument("--profile", action="store_true", help="CUDA: also print each stage's kernels by GPU time")
+    ap.add_argument("--saved", action="store_true",
+                    help="CUDA: also print what autograd saves for backward in each stage, by op, and memory at the "
+                         "end of the forward pass and the peak")
     a = ap.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
@@ -251,7 +255,62 @@ def main():
         out[name] = {"median_ms": round(statistics.median(ms), 1), "min_ms": round(min(ms), 1)}
         if not cpu:
             out[name]["peak_mib"] = round(torch.cuda.max_memory_allocated() / 2 ** 20)
+        if a.profile and not cpu:
+            profile(name, fn)
+        if a.saved and not cpu:
+            saved_report(name, fn)
     print(json.dumps(out))
+
+
+def profile(name, fn, steps=5):
+    """Kernels by GPU time over a few steps, as `bin/cl2cm bench --profile` prints ours."""
+    from torch.profiler import profile as prof, ProfilerActivity
+    with prof(activities=[ProfilerActivity.CUDA]) as p:
+        for _ in range(steps):
+            fn().item()
+        torch.cuda.synchronize()
+    print("%s, PyTorch kernels by GPU time (%d steps):" % (name, steps))
+    print(p.key_averages().table(sort_by="cuda_time_total", row_limit=30, max_name_column_width=70))
+
+
+def saved_report(name, fn):
+    """What autograd keeps for backward (unique storages, by the op that produced them) when backward starts."""
+    seen = {}
+
+    def pack(t):
+        key = t.untyped_storage().data_ptr()
+        op = "output of " + type(t.grad_fn).__name__ if t.grad_fn is not None else "leaf or no-grad tensor"
+        if key not in seen:
+            seen[key] = (op, t.untyped_storage().nbytes(), tuple(t.shape))
+        return t
+
+    torch.cuda.synchronize()
+    torch.cuda.reset_peak_memory_stats()
+    base = torch.cuda.memory_allocated()
+    orig = torch.Tensor.backward
+    at_backward = {}
+
+    def backward(self, *args, **kw):
+        at_backward["mib"] = torch.cuda.memory_allocated() / 2 ** 20
+        return orig(self, *args, **kw)
+
+    torch.Tensor.backward = backward
+    try:
+        with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+            fn().item()
+    finally:
+        torch.Tensor.backward = orig
+    by_op = {}
+    for op, nbytes, shape in seen.values():
+        n, total, shapes = by_op.get(op, (0, 0, set()))
+        shapes.add(shape)
+        by_op[op] = (n + 1, total + nbytes, shapes)
+    print("%s: memory before the step %.0f MiB, when backward starts %.0f MiB, peak %.0f MiB; saved for backward "
+          "(unique storages) %.0f MiB:" % (name, base / 2 ** 20, at_backward.get("mib", -1),
+                                           torch.cuda.max_memory_allocated() / 2 ** 20,
+                                           sum(v[1] for v in by_op.values()) / 2 ** 20))
+    for op, (n, total, shapes) in sorted(by_op.items(), key=lambda kv: -kv[1][1])[:20]:
+        print("%10.1f %5d  %s %s" % (total / 2 ** 20, n, op, sorted(shapes)[:3]))
 
 
 if __name__ == "__main__":

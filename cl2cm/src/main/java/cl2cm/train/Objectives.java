@@ -4,6 +4,7 @@ import cl2cm.config.Cl2cmConfig;
 import cl2cm.data.VisualBatch;
 import cl2cm.engine.autograd.GradMode;
 import cl2cm.engine.tensor.Tensor;
+import cl2cm.engine.tensor.TensorScope;
 import cl2cm.loss.ContrastiveLoss;
 import cl2cm.loss.RelationalDistillation;
 import cl2cm.loss.SinkhornOt;
@@ -50,6 +51,15 @@ public final class Objectives {
                                                  VisualBatch visual, TokenBatch pairs, double lambdaKd,
                                                  Cl2cmConfig.Loss l) {
         int b = half(pairs);
+        Tensor teacherSim = null;
+        if (teacher != null && lambdaKd > 0) {
+            // The frozen teacher runs first and keeps only its similarities, so its activations come and go before
+            // the student's are allocated (run after them, its pass would sit on top of them at the step's peak).
+            try (GradMode.Guard g = GradMode.set(false); TensorScope scope = TensorScope.open("teacher")) {
+                Tensor te = teacher.forward(pairs).embedding();
+                teacherSim = scope.keep(te.narrow(0, 0, b).matmul(te.narrow(0, b, b).mT()));
+            }
+        }
         Tensor v = vision.forward(visual);
         Tensor emb = text.forward(pairs).embedding();
         Tensor s = emb.narrow(0, 0, b);
@@ -57,12 +67,7 @@ public final class Objectives {
         Map<String, Tensor> terms = new LinkedHashMap<>();
         terms.put("vision-source", crossModalLoss(v, s, l));
         terms.put("vision-target", crossModalLoss(v, t, l));
-        if (teacher != null && lambdaKd > 0) {
-            Tensor teacherSim;
-            try (GradMode.Guard g = GradMode.set(false)) {
-                Tensor te = teacher.forward(pairs).embedding();
-                teacherSim = te.narrow(0, 0, b).matmul(te.narrow(0, b, b).mT());
-            }
+        if (teacherSim != null) {
             Tensor studentSim = v.matmul(t.mT());
             terms.put("kd", RelationalDistillation.loss(teacherSim, studentSim, l.tauTeacher(), l.tauStudent())
                     .mul(lambdaKd));

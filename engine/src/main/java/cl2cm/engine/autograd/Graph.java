@@ -50,6 +50,7 @@ public final class Graph {
         }
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        BackwardOnlyStorages activations = new BackwardOnlyStorages(order);
         try (GradMode.Guard g = GradMode.set(false); TensorScope scope = TensorScope.open("backward")) {
             PendingGradients pending = new PendingGradients(scope);
             grads.put(root, seed);
@@ -57,10 +58,11 @@ public final class Graph {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Tensor grad = grads.remove(t);
+                Node node = t.gradFn();
                 if (grad == null) {
+                    activations.done(t);   // its rule will not run: it reads nothing more
                     continue;
                 }
-                Node node = t.gradFn();
                 if (node == null) {
                     accumulateLeaf(t, grad);
                     pending.drop(grad);
@@ -68,6 +70,7 @@ public final class Graph {
                 }
                 Tensor[] inputs = node.inputs();
                 Tensor[] inputGrads = applyInOwnScope(node, grad);
+                activations.done(t);
                 node.free();
                 for (int k = 0; k < inputs.length; k++) {
                     Tensor in = inputs[k];
@@ -134,6 +137,63 @@ public final class Graph {
             if (t != null && !t.isReleased() && !counts.containsKey(t.storage())) {
                 scope.releaseIfOwned(t.storage());
             }
+        }
+    }
+
+    /**
+     * Storages marked {@link TensorScope#forBackwardOnly} with the number of recorded ops still to run their gradient
+     * rule that may read them (an op's rule reads at most its inputs and its output); each is released when that
+     * number reaches zero.
+     */
+    private static final class BackwardOnlyStorages {
+        private final Map<Storage, Integer> readers = new IdentityHashMap<>();
+
+        BackwardOnlyStorages(List<Tensor> order) {
+            for (Tensor t : order) {
+                for (Storage s : marked(t)) {
+                    readers.merge(s, 1, Integer::sum);
+                }
+            }
+        }
+
+        /** The gradient rule that produced {@code t} has run (or will not run). */
+        void done(Tensor t) {
+            for (Storage s : marked(t)) {
+                Integer left = readers.computeIfPresent(s, (k, n) -> n == 1 ? null : n - 1);
+                if (left == null && !s.isReleased()) {
+                    TensorScope.releaseOwned(s, "freed by backward after the last gradient rule that reads it");
+                }
+            }
+        }
+
+        /** The distinct marked storages among the output t and the inputs of the op that produced it. */
+        private static List<Storage> marked(Tensor t) {
+            Node node = t.gradFn();
+            if (node == null) {
+                return List.of();
+            }
+            List<Storage> out = new ArrayList<>(2);
+            addMarked(out, t);
+            for (Tensor in : node.inputs()) {
+                addMarked(out, in);
+            }
+            return out;
+        }
+
+        private static void addMarked(List<Storage> out, Tensor t) {
+            // Inputs freed early in the forward pass (read by no rule) are skipped.
+            if (t != null && !t.isReleased() && t.storage().isBackwardOnly() && !containsIdentical(out, t.storage())) {
+                out.add(t.storage());
+            }
+        }
+
+        private static boolean containsIdentical(List<Storage> list, Storage s) {
+            for (Storage x : list) {
+                if (x == s) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

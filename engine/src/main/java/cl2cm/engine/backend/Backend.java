@@ -79,6 +79,16 @@ public interface Backend {
     void gemm(int batch, int m, int n, int k, double alpha, MatOperand a, MatOperand b, double beta, Storage c,
               long cOffset);
 
+    /**
+     * A Linear layer's product: C = A B + bias for a row-major contiguous C [m, n] and a contiguous bias [n] (at
+     * {@code biasOffset}) added to every row. The plain form copies the broadcast bias into C and accumulates the
+     * product onto it (beta = 1); a backend may instead add the bias inside the GEMM (CUDA: cuBLASLt's epilogue).
+     */
+    default void gemmBias(int m, int n, int k, MatOperand a, MatOperand b, Storage bias, long biasOffset, Storage c) {
+        copy(new View(bias, new int[]{m, n}, new int[]{0, 1}, biasOffset), new View(c, new int[]{m, n}, new int[]{n, 1}, 0));
+        gemm(1, m, n, k, 1.0, a, b, 1.0, c, 0);
+    }
+
     // ---- fused row kernels -------------------------------------------------------------------------------------
 
     /** Softmax (or log-softmax) of each row of a contiguous [rows, cols] matrix. */

@@ -64,6 +64,8 @@ public final class CudaBackend implements Backend {
     private KernelProfiler profiler;   // non-null while profiling
     private String profileDetail;      // while profiling: what tells the next launch apart from others of its kernel
     private final cublasHandle cublas = new cublasHandle();
+    private final CublasLt lt;             // null when cuBLASLt cannot be loaded (ltUnavailable says why)
+    private final String ltUnavailable;
     private final DeviceAllocator allocator = new DeviceAllocator();
     private final HostStaging staging;
     private final ThreadLocal<Boolean> contextCurrent = ThreadLocal.withInitial(() -> false);
@@ -99,6 +101,10 @@ public final class CudaBackend implements Backend {
         // A workspace of our own: cuBLAS must not allocate one while a graph is being recorded.
         DeviceAllocator.Block workspace = allocator.allocate(CUBLAS_WORKSPACE, "the cuBLAS workspace");
         JCublas2.cublasSetWorkspace(cublas, workspace.ptr(), CUBLAS_WORKSPACE);
+        // cuBLASLt shares it: both run on the one stream, never at the same time.
+        String[] why = new String[1];
+        lt = CublasLt.open(DeviceAddress.of(stream), DeviceAddress.of(workspace.ptr()), CUBLAS_WORKSPACE, why);
+        ltUnavailable = why[0];
         dropoutSalt = allocator.allocate(8, "the dropout salt");
         JCudaDriver.cuMemsetD32Async(dropoutSalt.ptr(), 0, 2, stream);
     }
@@ -595,6 +601,45 @@ public final class CudaBackend implements Backend {
                 allocator.release(pointers);   // safe at once: later work on the stream runs after the GEMM
             }
         }
+    }
+
+    /**
+     * C = A B + bias with the bias added by cuBLASLt's epilogue (float32): one pass over C instead of a broadcast
+     * copy of the bias followed by a GEMM that reads C back (beta = 1). Other cases take the plain route.
+     */
+    @Override
+    public void gemmBias(int m, int n, int k, MatOperand a, MatOperand b, Storage bias, long biasOffset, Storage c) {
+        DType t = same("gemm + bias", a.storage(), b.storage(), bias, c);
+        if (lt == null || t != DType.F32 || m == 0 || n == 0 || k == 0) {
+            Backend.super.gemmBias(m, n, k, a, b, bias, biasOffset, c);
+            return;
+        }
+        // Row-major C [m, n] is column-major C^T [n, m] = B^T A^T, bias one value per row of C^T.
+        ColumnMajor bm = ColumnMajor.of(this, b, 1, k, n);
+        ColumnMajor am = ColumnMajor.of(this, a, 1, m, k);
+        try {
+            if (profiler != null) {
+                profiler.begin("cublasLt gemm+bias " + m + "x" + n + "x" + k
+                        + (precision == Precision.TF32 ? " tf32" : ""));
+            }
+            boolean done = lt.matmulBias(precision == Precision.TF32, bm.op, bm.ld, DeviceAddress.of(bm.ptr), am.op,
+                    am.ld, DeviceAddress.of(am.ptr), n, m, k, DeviceAddress.of(CudaStorage.of(bias).at(biasOffset)),
+                    DeviceAddress.of(CudaStorage.of(c).at(0)));
+            if (profiler != null) {
+                profiler.end();
+            }
+            if (!done) {
+                Backend.super.gemmBias(m, n, k, a, b, bias, biasOffset, c);
+            }
+        } finally {
+            bm.releaseCopy();
+            am.releaseCopy();
+        }
+    }
+
+    /** Why GEMMs with a bias take the plain cuBLAS route (cuBLASLt could not be loaded), or null. */
+    public String cublasLtUnavailableReason() {
+        return ltUnavailable;
     }
 
     /**

@@ -21,6 +21,11 @@ public final class Dropout extends Module {
         return Nn.dropout(x, p, isTraining(), rng);
     }
 
+    /** dropout(x) @ v, keeping only x for backward (see {@link Nn#dropoutMatmul}); draws the same mask as forward(x). */
+    public Tensor forwardMatmul(Tensor x, Tensor v) {
+        return Nn.dropoutMatmul(x, v, p, isTraining(), rng);
+    }
+
     /** dropout(x) + residual, fused (see {@link Nn#dropoutAdd}); draws the same mask as {@code forward(x)} would. */
     public Tensor forwardAdd(Tensor x, Tensor residual) {
         return Nn.dropoutAdd(x, residual, p, isTraining(), rng);

@@ -51,8 +51,8 @@ public final class Linalg {
     }
 
     /**
-     * bias + a b for a [m, k], b [k, n] and bias [n] added to every row, as one GEMM with beta = 1 onto the
-     * broadcast bias (no separate add, and no [m, n] temporary).
+     * bias + a b for a [m, k], b [k, n] and bias [n] added to every row, as one GEMM that adds the bias itself
+     * ({@link cl2cm.engine.backend.Backend#gemmBias}: no separate add, and no [m, n] temporary).
      */
     public static Tensor addmm(Tensor bias, Tensor a, Tensor b) {
         Ops.sameDevice("addmm", bias, a, b);
@@ -64,9 +64,9 @@ public final class Linalg {
         int k = a.size(1);
         int n = b.size(1);
         Tensor out = Tensor.empty(a.dtype(), a.backend(), m, n);
-        a.backend().copy(new View(bias.storage(), new int[]{m, n}, new int[]{0, bias.strides()[0]}, bias.offset()),
-                out.view());
-        a.backend().gemm(1, m, n, k, 1.0, operand(a, 0), operand(b, 0), 1.0, out.storage(), 0);
+        Tensor packedBias = bias.contiguous();
+        a.backend().gemmBias(m, n, k, operand(a, 0), operand(b, 0), packedBias.storage(), packedBias.offset(),
+                out.storage());
         return Graph.record("addmm", out, new Tensor[]{bias, a, b}, g -> new Tensor[]{
                 bias.requiresGrad() ? g.sum(0, false) : null,
                 a.requiresGrad() ? g.matmul(b.mT()) : null,

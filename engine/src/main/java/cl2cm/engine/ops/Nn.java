@@ -186,6 +186,34 @@ public final class Nn {
     }
 
     /**
+     * dropout(x) @ v (attention: dropped-out probabilities times values) with the same result, mask and gradients as
+     * {@code dropout(x, p, training, rng).matmul(v)}, without keeping dropout(x) from forward to backward: backward
+     * redraws it from x and the seed (one elementwise pass) instead of holding a second [B, heads, T, T] tensor per
+     * layer.
+     */
+    public static Tensor dropoutMatmul(Tensor x, Tensor v, double p, boolean training, Rng rng) {
+        checkDropout(p);
+        if (!training || p == 0) {
+            return x.matmul(v);
+        }
+        long seed = rng.nextLong();
+        double scale = 1.0 / (1 - p);
+        Tensor xc = x.contiguous();
+        Tensor out;
+        try (cl2cm.engine.autograd.GradMode.Guard g = cl2cm.engine.autograd.GradMode.set(false)) {
+            Tensor dropped = applyDropout(xc, p, scale, seed);
+            out = dropped.matmul(v);
+            cl2cm.engine.tensor.TensorScope.releaseNow(dropped);
+        }
+        return Graph.record("dropout_matmul", out, new Tensor[]{xc, v}, g -> {
+            Tensor dropped = applyDropout(xc, p, scale, seed);
+            Tensor gv = v.requiresGrad() ? Reductions.sumTo(dropped.mT().matmul(g), v.shape()) : null;
+            Tensor gx = xc.requiresGrad() ? applyDropout(g.matmul(v.mT()).contiguous(), p, scale, seed) : null;
+            return new Tensor[]{gx, gv};
+        });
+    }
+
+    /**
      * dropout(x) + residual in one step (a transformer sublayer's output joining the residual stream): the same
      * result and gradients as {@code dropout(x, p, training, rng).add(residual)}, without keeping the dropped-out
      * tensor alive until the end of the step. x and residual must have the same shape.

@@ -12,6 +12,7 @@ public abstract class Storage {
     private final long numel;
     private boolean released;
     private String releasedBy;
+    private boolean backwardOnly;
 
     protected Storage(DType dtype, long numel) {
         this.dtype = dtype;
@@ -30,6 +31,16 @@ public abstract class Storage {
 
     public final boolean isReleased() {
         return released;
+    }
+
+    /** See {@link TensorScope#forBackwardOnly}. */
+    final void markBackwardOnly() {
+        backwardOnly = true;
+    }
+
+    /** Whether only gradient rules read this storage from now on, so backward may free it after its last reader. */
+    public final boolean isBackwardOnly() {
+        return backwardOnly;
     }
 
     /** Frees the memory now. Using the storage afterwards fails with a message saying who released it. */

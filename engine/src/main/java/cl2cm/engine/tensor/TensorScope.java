@@ -82,6 +82,31 @@ public final class TensorScope implements AutoCloseable {
         }
     }
 
+    /**
+     * Marks {@code t}'s storage as read by gradient rules only from now on: the code that made it (a layer's
+     * intermediate) hands it to no one else, so backward releases it as soon as the last op reading it has run its
+     * gradient rule, instead of the step's scope at the end (PyTorch frees a node's saved tensors the same way). A
+     * training step's activations then go while backward goes, and its peak memory stops being all activations plus
+     * all gradients. Returns {@code t}.
+     */
+    public static Tensor forBackwardOnly(Tensor t) {
+        t.storage().markBackwardOnly();
+        return t;
+    }
+
+    /** Releases {@code s} now if a scope open on this thread owns it (persistent storages are left alone). */
+    public static boolean releaseOwned(Storage s, String why) {
+        List<TensorScope> stack = STACK.get();
+        for (int i = stack.size() - 1; i >= 0; i--) {
+            TensorScope scope = stack.get(i);
+            if (scope.owned.remove(s) != null) {
+                s.releaseBecause("TensorScope '" + scope.name + "' (" + why + ")");
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Called by backends for each new storage. */
     public static void register(Storage storage) {
         MemoryProfile.allocated(storage);

@@ -173,6 +173,17 @@ class BackendParityTest {
                 in(uniform(r, 2, 3, 5, 4, 6), 2, 3, 5, 4, 6), in(uniform(r, 3, 2, 4, 6, 2), 3, 2, 4, 6, 2));
         parity("linear (addmm onto the bias)", 1e-4, t -> Nn.linear(t[0], t[1], t[2]),
                 in(uniform(r, 3, 50, 40), 3, 50, 40), in(uniform(r, 23, 40), 23, 40), in(uniform(r, 23), 23));
+        // Odd sizes, one output, a single row, and operands at offsets that are not 16-byte aligned (CUDA's
+        // bias epilogue must pick algorithms for the real alignment, or fall back).
+        for (int[] s : new int[][]{{1, 1, 1}, {7, 1, 5}, {1, 33, 17}, {129, 65, 31}, {300, 768, 96}}) {
+            int rows = s[0], out = s[1], inner = s[2];
+            parity("linear " + rows + "x" + out + "x" + inner, 1e-4, t -> Nn.linear(t[0], t[1], t[2]),
+                    in(uniform(r, rows, inner), rows, inner), in(uniform(r, out, inner), out, inner),
+                    in(uniform(r, out), out));
+        }
+        parity("linear on unaligned views", 1e-4, t -> Nn.linear(t[0].narrow(0, 1, 45 * 13).reshape(45, 13),
+                        t[1].narrow(0, 1, 9), t[2].narrow(0, 3, 9)),
+                in(uniform(r, 45 * 13 + 1), 45 * 13 + 1), in(uniform(r, 10, 13), 10, 13), in(uniform(r, 12), 12));
         parity("3d @ 2d", 1e-4, t -> t[0].matmul(t[1]),
                 in(uniform(r, 3, 50, 40), 3, 50, 40), in(uniform(r, 40, 23), 40, 23));
     }

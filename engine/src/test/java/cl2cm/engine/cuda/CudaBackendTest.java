@@ -110,4 +110,41 @@ class CudaBackendTest {
             cuda.setPrecision(CudaBackend.Precision.FP32);
         }
     }
+
+    @Test
+    void linearLayersAddTheirBiasInTheGemm() {
+        // cuBLASLt ships with every CUDA toolkit that has cuBLAS; its bias epilogue replaces the broadcast copy.
+        assertEquals(null, cuda.cublasLtUnavailableReason());
+        Rng r = new Rng(3);
+        int rows = 300, in = 70, out = 45;
+        double[] x = new double[rows * in];
+        double[] w = new double[out * in];
+        double[] b = new double[out];
+        for (double[] v : new double[][]{x, w, b}) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = r.nextDouble() - 0.5;
+            }
+        }
+        float[] ref = cl2cm.engine.ops.Nn.linear(Tensor.of(x, DType.F32, Devices.cpu(), rows, in),
+                Tensor.of(w, DType.F32, Devices.cpu(), out, in), Tensor.of(b, DType.F32, Devices.cpu(), out)).toFloatArray();
+        try (TensorScope s = TensorScope.open("linear")) {
+            for (CudaBackend.Precision p : CudaBackend.Precision.values()) {
+                cuda.setPrecision(p);
+                cuda.startProfiling();
+                float[] got = cl2cm.engine.ops.Nn.linear(Tensor.of(x, DType.F32, cuda, rows, in),
+                        Tensor.of(w, DType.F32, cuda, out, in), Tensor.of(b, DType.F32, cuda, out)).toFloatArray();
+                KernelProfiler.Report report = cuda.stopProfiling();
+                assertTrue(report.entries().stream().anyMatch(e -> e.name().startsWith("cublasLt gemm+bias 300x45x70")),
+                        report.table(10, 1));
+                assertTrue(report.entries().stream().noneMatch(e -> e.name().startsWith("copy")), report.table(10, 1));
+                double worst = 0;
+                for (int i = 0; i < got.length; i++) {
+                    worst = Math.max(worst, Math.abs(got[i] - ref[i]));
+                }
+                assertTrue(worst < (p == CudaBackend.Precision.FP32 ? 1e-5 : 1e-2), p + ": max |diff| " + worst);
+            }
+        } finally {
+            cuda.setPrecision(CudaBackend.Precision.FP32);
+        }
+    }
 }

@@ -163,6 +163,26 @@ class GradCheckTest {
     }
 
     @Test
+    void dropoutMatmulIsDropoutThenMatmul() {
+        Rng r = new Rng(23);
+        double[] xs = uniform(r, 2, 3, 4, 5);
+        double[] vs = uniform(r, 2, 3, 5, 6);
+        Tensor[] fused = {Tensor.of(xs, DType.F64, 2, 3, 4, 5).requiresGrad(true),
+                Tensor.of(vs, DType.F64, 2, 3, 5, 6).requiresGrad(true)};
+        Tensor[] plain = {Tensor.of(xs, DType.F64, 2, 3, 4, 5).requiresGrad(true),
+                Tensor.of(vs, DType.F64, 2, 3, 5, 6).requiresGrad(true)};
+        Tensor a = Nn.dropoutMatmul(fused[0], fused[1], 0.4, true, new Rng(7));
+        Tensor b = Nn.dropout(plain[0], 0.4, true, new Rng(7)).matmul(plain[1]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(b.toDoubleArray(), a.toDoubleArray());
+        a.tanh().sum().backward();
+        b.tanh().sum().backward();
+        for (int i = 0; i < 2; i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(plain[i].grad().toDoubleArray(),
+                    fused[i].grad().toDoubleArray(), 1e-15);
+        }
+    }
+
+    @Test
     void embeddingDropoutLinearNormalize() {
         Rng r = new Rng(19);
         GradCheck.check("embedding", t -> Nn.embedding(t[0], new int[]{3, 1, 3, 0, 2, 3}, 2, 3).tanh(),
@@ -171,6 +191,10 @@ class GradCheckTest {
         GradCheck.check("dropout", t -> Nn.dropout(t[0], 0.3, true, new Rng(99)), in(uniform(r, 4, 9), 4, 9));
         GradCheck.check("dropout-add", t -> Nn.dropoutAdd(t[0], t[1].tanh(), 0.3, true, new Rng(99)),
                 in(uniform(r, 4, 9), 4, 9), in(uniform(r, 4, 9), 4, 9));
+        GradCheck.check("dropout-matmul", t -> Nn.dropoutMatmul(t[0].softmax(-1), t[1], 0.3, true, new Rng(99)),
+                in(uniform(r, 2, 3, 4, 5), 2, 3, 4, 5), in(uniform(r, 2, 3, 5, 6), 2, 3, 5, 6));
+        GradCheck.check("dropout-matmul, shared right operand", t -> Nn.dropoutMatmul(t[0], t[1], 0.3, true,
+                new Rng(99)), in(uniform(r, 3, 4, 5), 3, 4, 5), in(uniform(r, 5, 6), 5, 6));
         GradCheck.check("linear", t -> Nn.linear(t[0], t[1], t[2]),
                 in(uniform(r, 2, 3, 5), 2, 3, 5), in(uniform(r, 4, 5), 4, 5), in(uniform(r, 4), 4));
         GradCheck.check("addmm, transposed input", t -> Linalg.addmm(t[0], t[1].mT(), t[2]),

@@ -42,12 +42,21 @@ public final class BertLayer extends Module {
         geluTanh = c.geluTanh();
     }
 
-    /** Self-attention over x [B, T, H] with an additive key mask [B, 1, 1, T] (or null). */
+    /**
+     * Self-attention over x [B, T, H] with an additive key mask [B, 1, 1, T] (or null). Every intermediate stays
+     * inside the layer, so all are marked {@link TensorScope#forBackwardOnly}: backward frees each after the last
+     * gradient rule that reads it. The output is the caller's.
+     */
     public Tensor forward(Tensor x, Tensor maskBias) {
-        Tensor a = attnNorm.forward(residual(attnOut.forward(self.forward(x, x, maskBias)), x));
-        Tensor hmid = intermediate.forward(a);
-        hmid = geluTanh ? hmid.geluTanh() : hmid.gelu();
+        Tensor context = TensorScope.forBackwardOnly(self.forward(x, x, maskBias));
+        Tensor a = internal(attnNorm.forward(residual(attnOut.forward(context), x)));
+        Tensor hmid = internal(intermediate.forward(a));
+        hmid = internal(geluTanh ? hmid.geluTanh() : hmid.gelu());
         return outNorm.forward(residual(out.forward(hmid), a));
+    }
+
+    private static Tensor internal(Tensor t) {
+        return TensorScope.forBackwardOnly(t);
     }
 
     /**
@@ -55,7 +64,7 @@ public final class BertLayer extends Module {
      * Linear's gradient needs its input, not its output, so y is freed at once instead of at the end of the step.
      */
     private Tensor residual(Tensor y, Tensor x) {
-        Tensor sum = dropout.forwardAdd(y, x);
+        Tensor sum = internal(dropout.forwardAdd(y, x));
         TensorScope.releaseNow(y);
         return sum;
     }

@@ -44,9 +44,12 @@ public final class MultiHeadAttention extends Module {
         int b = q.size(0);
         int tq = q.size(1);
         int tk = kv.size(1);
-        Tensor qh = split(query.forward(q), b, tq);                         // [B, nh, Tq, hd]
-        Tensor kh = split(key.forward(kv), b, tk);                          // [B, nh, Tk, hd]
-        Tensor vh = split(value.forward(kv), b, tk);                        // [B, nh, Tk, hd]
+        // Projections and probabilities are read by gradient rules only, so backward frees each after its last
+        // reader (TensorScope.forBackwardOnly); the context is left to the caller, who knows. The dropped-out
+        // probabilities are not kept at all: backward redraws them (Dropout.forwardMatmul).
+        Tensor qh = split(TensorScope.forBackwardOnly(query.forward(q)), b, tq);   // [B, nh, Tq, hd]
+        Tensor kh = split(TensorScope.forBackwardOnly(key.forward(kv)), b, tk);    // [B, nh, Tk, hd]
+        Tensor vh = split(TensorScope.forBackwardOnly(value.forward(kv)), b, tk);  // [B, nh, Tk, hd]
         // Scores, scaled and masked scores are read by no gradient rule (scaling and adding a constant need no
         // values, softmax's gradient needs only its output), so each is freed once the next op has run.
         Tensor raw = qh.matmul(kh.mT());                                     // [B, nh, Tq, Tk]
@@ -57,13 +60,12 @@ public final class MultiHeadAttention extends Module {
             TensorScope.releaseNow(scores);
             scores = masked;
         }
-        Tensor weights = scores.softmax(-1);
+        Tensor weights = TensorScope.forBackwardOnly(scores.softmax(-1));
         TensorScope.releaseNow(scores);
-        Tensor probs = dropout.forward(weights);
-        Tensor ctx = probs.matmul(vh);                                      // [B, nh, Tq, hd]
+        Tensor ctx = dropout.forwardMatmul(weights, vh);                    // [B, nh, Tq, hd]
         Tensor out = ctx.permute(0, 2, 1, 3).reshape(b, tq, heads * headSize);
         if (out.storage() != ctx.storage()) {
-            TensorScope.releaseNow(ctx);   // the reshape copied it; the product's gradient needs probs and v only
+            TensorScope.releaseNow(ctx);   // the reshape copied it; the product's gradient needs the probabilities and v only
         }
         return out;
     }
