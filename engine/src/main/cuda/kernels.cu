@@ -628,18 +628,218 @@ __device__ void batch_norm_backward(const T* x, const T* ga, const T* mean, cons
 // cl2cm.engine.backend.DropoutHash computes it on the CPU. *salt is 0 except while a captured CUDA graph replays:
 // the seed is a kernel argument frozen at capture, and the replay number mixed in here gives each replay its own mask
 // (CudaBackend.Graph).
+__device__ __forceinline__ unsigned long long salted(unsigned long long seed, const unsigned long long* salt) {
+    return seed ^ *salt * 0xD1B54A32D192ED03ULL;
+}
+
+// Whether dropout keeps element i (u(seed, i) >= p).
+__device__ __forceinline__ bool dropout_keeps(unsigned long long seed, long long i, double p) {
+    unsigned long long z = seed + (unsigned long long) (i + 1) * 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return (double) (z >> 11) * 0x1.0p-53 >= p;
+}
+
 template <typename T>
 __device__ void dropout(const T* x, T* out, long long n, double p, double scale, unsigned long long seed,
                         const unsigned long long* salt) {
-    seed ^= *salt * 0xD1B54A32D192ED03ULL;
+    seed = salted(seed, salt);
     GRID_LOOP(i, n) {
-        unsigned long long z = seed + (unsigned long long) (i + 1) * 0x9E3779B97F4A7C15ULL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-        z ^= z >> 31;
-        double u = (double) (z >> 11) * 0x1.0p-53;
-        out[i] = u < p ? (T) 0 : (T) scale * x[i];
+        out[i] = dropout_keeps(seed, i, p) ? (T) scale * x[i] : (T) 0;
     }
+}
+
+// ---- attention for short sequences -----------------------------------------------------------------------------------
+// One block per (batch entry b, head h), everything in shared memory (the caller checks it fits): scores, softmax,
+// dropout and the product with v in one kernel, reading q, k, v [B, T, heads * hd] and writing the context in the same
+// merged-heads layout, so no permute copies are needed either way. Only each score row's log-sum-exp lse
+// [B, heads, Tq] is kept for backward, which recomputes the probabilities P = exp(S - lse) (as flash attention does).
+// Dropout (p > 0) masks element ((b * heads + h) * Tq + i) * Tk + j of P exactly as the dropout kernel masks that
+// element of a [B, heads, Tq, Tk] tensor. mask (or null): an additive bias per key, [B, Tk]. k and v rows are padded
+// by one element in shared memory so that threads reading one column of different rows hit different banks, and
+// each thread computes TILE outputs that share one operand, which it loads once.
+
+#define TILE 4
+
+// S[i, j] = (q_i . k_j) * scale + mask_j for the block's head, into s [tq, tk].
+template <typename T>
+__device__ void attention_scores(const T* sq, const T* sk, int ld, const T* mask, int b, int tq, int tk, int hd,
+                                 T scale, T* s) {
+    int groups = (tq + TILE - 1) / TILE;
+    for (int e = threadIdx.x; e < groups * tk; e += blockDim.x) {
+        int i0 = (e / tk) * TILE, j = e % tk;
+        T acc[TILE] = {};
+        for (int d = 0; d < hd; d++) {
+            T kv = sk[j * ld + d];
+#pragma unroll
+            for (int r = 0; r < TILE; r++) {
+                if (i0 + r < tq) acc[r] += sq[(i0 + r) * hd + d] * kv;
+            }
+        }
+        T bias = mask ? mask[(long long) b * tk + j] : (T) 0;
+#pragma unroll
+        for (int r = 0; r < TILE; r++) {
+            if (i0 + r < tq) s[(i0 + r) * tk + j] = acc[r] * scale + bias;
+        }
+    }
+}
+
+// out[i, d] = sum_j a[i, j] x[j, d] (a [rows, inner] with row stride lda, x rows ldx apart) written to
+// dst[(row0 + i) * width + col0 + d].
+template <typename T>
+__device__ void attention_product(const T* a, int lda, const T* x, int ldx, int rows, int inner, int hd, T* dst,
+                                  long long row0, long long width, int col0) {
+    int groups = (rows + TILE - 1) / TILE;
+    for (int e = threadIdx.x; e < groups * hd; e += blockDim.x) {
+        int i0 = (e / hd) * TILE, d = e % hd;
+        T acc[TILE] = {};
+        for (int j = 0; j < inner; j++) {
+            T xv = x[j * ldx + d];
+#pragma unroll
+            for (int r = 0; r < TILE; r++) {
+                if (i0 + r < rows) acc[r] += a[(i0 + r) * lda + j] * xv;
+            }
+        }
+#pragma unroll
+        for (int r = 0; r < TILE; r++) {
+            if (i0 + r < rows) dst[(row0 + i0 + r) * width + col0 + d] = acc[r];
+        }
+    }
+}
+
+// out[j, d] = sum_i a[i, j] x[i, d]: the same with a transposed (a [inner, cols], row stride lda; x rows ldx apart).
+template <typename T>
+__device__ void attention_product_t(const T* a, int lda, const T* x, int ldx, int cols, int inner, int hd, T* dst,
+                                    long long row0, long long width, int col0) {
+    int groups = (cols + TILE - 1) / TILE;
+    for (int e = threadIdx.x; e < groups * hd; e += blockDim.x) {
+        int j0 = (e / hd) * TILE, d = e % hd;
+        T acc[TILE] = {};
+        for (int i = 0; i < inner; i++) {
+            T xv = x[i * ldx + d];
+#pragma unroll
+            for (int r = 0; r < TILE; r++) {
+                if (j0 + r < cols) acc[r] += a[i * lda + j0 + r] * xv;
+            }
+        }
+#pragma unroll
+        for (int r = 0; r < TILE; r++) {
+            if (j0 + r < cols) dst[(row0 + j0 + r) * width + col0 + d] = acc[r];
+        }
+    }
+}
+
+// Loads the block's head of x [B, T, width] (rows t of batch entry b) into s with row stride ld.
+template <typename T>
+__device__ void attention_load(const T* x, int b, int t, int h, int hd, long long width, T* s, int ld) {
+    for (int e = threadIdx.x; e < t * hd; e += blockDim.x) {
+        s[(e / hd) * ld + e % hd] = x[((long long) b * t + e / hd) * width + (long long) h * hd + e % hd];
+    }
+}
+
+template <typename T>
+__device__ void attention(const T* q, const T* k, const T* v, const T* mask, T* lse, T* out, int heads, int tq,
+                          int tk, int hd, T scale, double p, double dscale, unsigned long long seed,
+                          const unsigned long long* salt) {
+    extern __shared__ __align__(16) unsigned char smem[];
+    int ld = hd + 1;
+    T* sq = (T*) smem;       // [tq, hd]
+    T* sk = sq + tq * hd;    // [tk, ld]
+    T* sv = sk + tk * ld;    // [tk, ld]
+    T* ss = sv + tk * ld;    // [tq, tk]: scores, then probabilities after dropout
+    int b = blockIdx.x / heads, h = blockIdx.x % heads;
+    long long width = (long long) heads * hd;
+    seed = salted(seed, salt);
+    attention_load(q, b, tq, h, hd, width, sq, hd);
+    attention_load(k, b, tk, h, hd, width, sk, ld);
+    attention_load(v, b, tk, h, hd, width, sv, ld);
+    __syncthreads();
+    attention_scores(sq, sk, ld, mask, b, tq, tk, hd, scale, ss);
+    __syncthreads();
+    int lane = threadIdx.x & 31, warps = blockDim.x >> 5;
+    for (int i = threadIdx.x >> 5; i < tq; i += warps) {   // one warp per row, as the softmax kernel computes it
+        T m = (T) -INFINITY;
+        for (int j = lane; j < tk; j += 32) m = fmax(m, ss[i * tk + j]);
+        m = warp_max(m);
+        T sum = 0;
+        for (int j = lane; j < tk; j += 32) sum += exp(ss[i * tk + j] - m);
+        sum = warp_sum(sum);
+        T inv = (T) 1 / sum;
+        long long row = ((long long) blockIdx.x * tq + i) * tk;
+        if (lane == 0) lse[(long long) blockIdx.x * tq + i] = m + log(sum);
+        for (int j = lane; j < tk; j += 32) {
+            T pr = exp(ss[i * tk + j] - m) * inv;
+            ss[i * tk + j] = p > 0 ? (dropout_keeps(seed, row + j, p) ? (T) dscale * pr : (T) 0) : pr;
+        }
+    }
+    __syncthreads();
+    attention_product(ss, tk, sv, ld, tq, tk, hd, out, (long long) b * tq, width, h * hd);
+}
+
+// Gradients of attention with respect to q, k and v (same layouts) from lse and the output gradient gout. With
+// P = exp(S - lse) and P' = dropout(P): gv = P'^T gout; gP = dropout(gout v^T); gS = P * (gP - rowsum(gP * P));
+// gq = scale gS k; gk = scale gS^T q.
+template <typename T>
+__device__ void attention_backward(const T* q, const T* k, const T* v, const T* mask, const T* lse, const T* gout,
+                                   T* gq, T* gk, T* gv, int heads, int tq, int tk, int hd, T scale, double p,
+                                   double dscale, unsigned long long seed, const unsigned long long* salt) {
+    extern __shared__ __align__(16) unsigned char smem[];
+    int ld = hd + 1;
+    T* sq = (T*) smem;       // [tq, hd]
+    T* sg = sq + tq * hd;    // [tq, hd]: gout
+    T* sk = sg + tq * hd;    // [tk, ld]
+    T* sv = sk + tk * ld;    // [tk, ld]
+    T* sp = sv + tk * ld;    // [tq, tk]: S, then P
+    T* sd = sp + tq * tk;    // [tq, tk]: P', then gP, then gS
+    int b = blockIdx.x / heads, h = blockIdx.x % heads;
+    long long width = (long long) heads * hd;
+    long long base = (long long) blockIdx.x * tq * tk;
+    seed = salted(seed, salt);
+    attention_load(q, b, tq, h, hd, width, sq, hd);
+    attention_load(gout, b, tq, h, hd, width, sg, hd);
+    attention_load(k, b, tk, h, hd, width, sk, ld);
+    attention_load(v, b, tk, h, hd, width, sv, ld);
+    __syncthreads();
+    attention_scores(sq, sk, ld, mask, b, tq, tk, hd, scale, sp);
+    __syncthreads();
+    for (int e = threadIdx.x; e < tq * tk; e += blockDim.x) {
+        T pr = exp(sp[e] - lse[(long long) blockIdx.x * tq + e / tk]);
+        sp[e] = pr;
+        sd[e] = p > 0 ? (dropout_keeps(seed, base + e, p) ? (T) dscale * pr : (T) 0) : pr;
+    }
+    __syncthreads();
+    attention_product_t(sd, tk, sg, hd, tk, tq, hd, gv, (long long) b * tk, width, h * hd);
+    __syncthreads();
+    // gP = dropout(gout v^T), TILE rows of one column per thread
+    int groups = (tq + TILE - 1) / TILE;
+    for (int e = threadIdx.x; e < groups * tk; e += blockDim.x) {
+        int i0 = (e / tk) * TILE, j = e % tk;
+        T acc[TILE] = {};
+        for (int d = 0; d < hd; d++) {
+            T vv = sv[j * ld + d];
+#pragma unroll
+            for (int r = 0; r < TILE; r++) {
+                if (i0 + r < tq) acc[r] += sg[(i0 + r) * hd + d] * vv;
+            }
+        }
+#pragma unroll
+        for (int r = 0; r < TILE; r++) {
+            long long idx = (long long) (i0 + r) * tk + j;
+            if (i0 + r < tq) sd[idx] = p > 0 ? (dropout_keeps(seed, base + idx, p) ? (T) dscale * acc[r] : (T) 0) : acc[r];
+        }
+    }
+    __syncthreads();
+    int lane = threadIdx.x & 31, warps = blockDim.x >> 5;
+    for (int i = threadIdx.x >> 5; i < tq; i += warps) {
+        T dot = 0;
+        for (int j = lane; j < tk; j += 32) dot += sd[i * tk + j] * sp[i * tk + j];
+        dot = warp_sum(dot);
+        for (int j = lane; j < tk; j += 32) sd[i * tk + j] = sp[i * tk + j] * (sd[i * tk + j] - dot) * scale;
+    }
+    __syncthreads();
+    attention_product(sd, tk, sk, ld, tq, tk, hd, gq, (long long) b * tq, width, h * hd);
+    attention_product_t(sd, tk, sq, hd, tk, tq, hd, gk, (long long) b * tk, width, h * hd);
 }
 
 // ---- multi-tensor ops ------------------------------------------------------------------------------------------
@@ -760,6 +960,15 @@ extern "C" __global__ void avg_pool_backward_##S(const T* gy, Conv g, T* gx) { a
 extern "C" __global__ void dropout_##S(const T* x, T* out, long long n, double p, double scale,                     \
                                       unsigned long long seed, const unsigned long long* salt) {                       \
     dropout<T>(x, out, n, p, scale, seed, salt); }                                                                     \
+extern "C" __global__ void attention_##S(const T* q, const T* k, const T* v, const T* mask, T* lse, T* out,         \
+                                        int heads, int tq, int tk, int hd, T scale, double p, double dscale,         \
+                                        unsigned long long seed, const unsigned long long* salt) {                   \
+    attention<T>(q, k, v, mask, lse, out, heads, tq, tk, hd, scale, p, dscale, seed, salt); }                         \
+extern "C" __global__ void attention_backward_##S(const T* q, const T* k, const T* v, const T* mask, const T* lse,   \
+                                                 const T* go, T* gq, T* gk, T* gv, int heads, int tq, int tk, int hd, \
+                                                 T scale, double p, double dscale, unsigned long long seed,          \
+                                                 const unsigned long long* salt) {                                   \
+    attention_backward<T>(q, k, v, mask, lse, go, gq, gk, gv, heads, tq, tk, hd, scale, p, dscale, seed, salt); }     \
 extern "C" __global__ void sum_squares_chunks_##S(const long long* table, int chunks, double* partial) {          \
     sum_squares_chunks<T>(table, chunks, partial); }                                                                   \
 extern "C" __global__ void clip_chunks_##S(const long long* table, int chunks, const double* norm, double max_norm) { \

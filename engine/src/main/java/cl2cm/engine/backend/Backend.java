@@ -158,6 +158,35 @@ public interface Backend {
 
     void avgPool2dBackward(Storage gy, ConvGeometry g, Storage gx);
 
+    // ---- attention ---------------------------------------------------------------------------------------------
+
+    /**
+     * Whether {@link #attention} runs for these sizes. When it does not, the attention op is composed from batched
+     * matmul, softmax and dropout (always on the CPU, whose GEMM kernels beat a fused scalar loop).
+     */
+    default boolean fusesAttention(DType dtype, int tq, int tk, int headSize) {
+        return false;
+    }
+
+    /**
+     * Multi-head attention in one kernel, for contiguous q [B, Tq, heads * hd], k and v [B, Tk, heads * hd]: with
+     * P = softmax(q_h k_h^T * scale + maskBias) per head (maskBias [B, Tk] added to every query's scores, or null),
+     * out [B, Tq, heads * hd] = dropout(P) v_h per head, dropout masking element ((b * heads + h) * Tq + i) * Tk + j
+     * of P as {@link #dropout} would with {@code seed} (p = 0: none). Keeps only each score row's log-sum-exp in
+     * lse [B, heads, Tq], from which backward recomputes P.
+     */
+    default void attention(Storage q, Storage k, Storage v, Storage maskBias, Storage lse, Storage out, int batch,
+                           int heads, int tq, int tk, int headSize, double scale, double p, long seed) {
+        throw new UnsupportedOperationException("this backend has no fused attention (see fusesAttention)");
+    }
+
+    /** Gradients of {@link #attention} with respect to q, k and v (same layouts), from lse and gOut [B, Tq, width]. */
+    default void attentionBackward(Storage q, Storage k, Storage v, Storage maskBias, Storage lse, Storage gOut,
+                                   Storage gq, Storage gk, Storage gv, int batch, int heads, int tq, int tk,
+                                   int headSize, double scale, double p, long seed) {
+        throw new UnsupportedOperationException("this backend has no fused attention (see fusesAttention)");
+    }
+
     // ---- random ------------------------------------------------------------------------------------------------
 
     /**

@@ -16,8 +16,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * cuBLASLt, the matrix-product library under cuBLAS, called through {@code java.lang.foreign} (JCuda has no binding
- * for it). It is used for what plain cuBLAS cannot do: a Linear layer's bias added by the GEMM's epilogue, instead
- * of a broadcast copy of the bias into the output before a GEMM with beta = 1 (PyTorch's addmm does the same).
+ * for it). It does what plain cuBLAS cannot: a Linear layer's bias added by the GEMM's epilogue, instead of a
+ * broadcast copy of the bias into the output before a GEMM with beta = 1 (PyTorch's addmm does the same).
  *
  * <p>Everything is column-major, as in cuBLAS: D [rows x cols] = op(A) op(B) + bias, the bias one value per row of
  * D. A plan (operation and layout descriptors plus the algorithm the heuristic picked) is cached per shape,
@@ -57,7 +57,7 @@ final class CublasLt {
     private final MemorySegment stream;
     private final MemorySegment workspace;
     private final long workspaceBytes;
-    private final MemorySegment one;
+    private final MemorySegment one;    // alpha and beta (host pointer mode)
     private final MemorySegment zero;
     private final MemorySegment scratch;   // attribute values on their way in
     private final Map<Key, Plan> plans = new HashMap<>();
@@ -124,8 +124,8 @@ final class CublasLt {
      * D = op(A) op(B) + bias (column-major D [rows x cols], ld = rows; bias [rows]) in float32, TF32 tensor cores when
      * asked. Returns false, having done nothing, when cuBLASLt has no algorithm for this combination.
      */
-    synchronized boolean matmulBias(boolean tf32, int opA, long ldA, long a, int opB, long ldB, long b, long rows, long cols, long k,
-                       long bias, long d) {
+    synchronized boolean matmulBias(boolean tf32, int opA, long ldA, long a, int opB, long ldB, long b, long rows,
+                                    long cols, long k, long bias, long d) {
         Key key = new Key(tf32, opA, opB, rows, cols, k, ldA, ldB, alignment(a), alignment(b), alignment(d),
                 alignment(bias));
         try {

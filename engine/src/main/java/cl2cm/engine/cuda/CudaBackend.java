@@ -888,6 +888,55 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    // ---- attention ---------------------------------------------------------------------------------------------
+
+    /** Shared memory a block may use without opting in to more (every GPU since Kepler). */
+    private static final int SHARED_BYTES = 48 << 10;
+
+    private static long attentionSharedBytes(DType t, int tq, int tk, int hd, boolean backward) {
+        long elements = (backward ? 2L : 1L) * tq * hd + 2L * tk * (hd + 1) + (backward ? 2L : 1L) * tq * tk;
+        return elements * t.bytes();
+    }
+
+    /** Sequences short enough for one block per (batch entry, head) to hold q, k, v and the scores in shared memory. */
+    @Override
+    public boolean fusesAttention(DType t, int tq, int tk, int headSize) {
+        return tq > 0 && tk > 0 && headSize > 0 && attentionSharedBytes(t, tq, tk, headSize, true) <= SHARED_BYTES;
+    }
+
+    @Override
+    public void attention(Storage q, Storage k, Storage v, Storage maskBias, Storage lse, Storage out, int batch,
+                          int heads, int tq, int tk, int headSize, double scale, double p, long seed) {
+        DType t = same("attention", q, k, v, lse, out);
+        requireFused(t, tq, tk, headSize);
+        launchShared("attention_" + suffix(t), batch * heads, ATTENTION_THREADS,
+                (int) attentionSharedBytes(t, tq, tk, headSize, false), ptr(q), ptr(k), ptr(v), optional(maskBias),
+                ptr(lse), ptr(out), heads, tq, tk, headSize, scalar(t, scale), p, p > 0 ? 1 / (1 - p) : 1.0, seed,
+                dropoutSalt.ptr());
+    }
+
+    @Override
+    public void attentionBackward(Storage q, Storage k, Storage v, Storage maskBias, Storage lse, Storage gOut,
+                                  Storage gq, Storage gk, Storage gv, int batch, int heads, int tq, int tk,
+                                  int headSize, double scale, double p, long seed) {
+        DType t = same("attention backward", q, k, v, lse, gOut, gq, gk, gv);
+        requireFused(t, tq, tk, headSize);
+        launchShared("attention_backward_" + suffix(t), batch * heads, ATTENTION_THREADS,
+                (int) attentionSharedBytes(t, tq, tk, headSize, true), ptr(q), ptr(k), ptr(v), optional(maskBias),
+                ptr(lse), ptr(gOut), ptr(gq), ptr(gk), ptr(gv), heads, tq, tk, headSize, scalar(t, scale), p,
+                p > 0 ? 1 / (1 - p) : 1.0, seed, dropoutSalt.ptr());
+    }
+
+    private static final int ATTENTION_THREADS = 256;
+
+    private void requireFused(DType t, int tq, int tk, int headSize) {
+        if (!fusesAttention(t, tq, tk, headSize)) {
+            throw new IllegalArgumentException("fused attention needs q, k, v and the scores of one head in shared "
+                    + "memory: Tq " + tq + ", Tk " + tk + ", head size " + headSize + " " + t + " need "
+                    + attentionSharedBytes(t, tq, tk, headSize, true) + " bytes, more than " + SHARED_BYTES);
+        }
+    }
+
     // ---- multi-tensor ops --------------------------------------------------------------------------------------
 
     /** Elements per entry of a chunk table (kernels.cu, multi-tensor ops). */
@@ -1006,6 +1055,11 @@ public final class CudaBackend implements Backend {
     }
 
     private void launchGrid(String kernel, int blocks, int threads, Object... args) {
+        launchShared(kernel, blocks, threads, 0, args);
+    }
+
+    /** A kernel with {@code sharedBytes} of dynamic shared memory per block. */
+    private void launchShared(String kernel, int blocks, int threads, int sharedBytes, Object... args) {
         if (blocks == 0) {
             return;   // nothing to do (a multi-tensor op over empty tensors); CUDA would reject the empty grid
         }
@@ -1026,8 +1080,8 @@ public final class CudaBackend implements Backend {
                 profiler.begin(profileDetail == null ? kernel : kernel + " " + profileDetail);
                 profileDetail = null;
             }
-            JCudaDriver.cuLaunchKernel(function(kernel), blocks, 1, 1, threads, 1, 1, 0, stream, Pointer.to(params),
-                    null);
+            JCudaDriver.cuLaunchKernel(function(kernel), blocks, 1, 1, threads, 1, 1, sharedBytes, stream,
+                    Pointer.to(params), null);
             if (profiler != null) {
                 profiler.end();
             }

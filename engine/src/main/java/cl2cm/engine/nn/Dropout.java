@@ -21,9 +21,12 @@ public final class Dropout extends Module {
         return Nn.dropout(x, p, isTraining(), rng);
     }
 
-    /** dropout(x) @ v, keeping only x for backward (see {@link Nn#dropoutMatmul}); draws the same mask as forward(x). */
-    public Tensor forwardMatmul(Tensor x, Tensor v) {
-        return Nn.dropoutMatmul(x, v, p, isTraining(), rng);
+    /**
+     * Multi-head attention whose probabilities this dropout drops (see {@link Nn#attention}): q [B, Tq, H], k and v
+     * [B, Tk, H], additive key mask [B, 1, 1, Tk] or null; returns the context [B, Tq, H].
+     */
+    public Tensor forwardAttention(Tensor q, Tensor k, Tensor v, Tensor maskBias, int heads) {
+        return Nn.attention(q, k, v, maskBias, heads, p, isTraining(), rng);
     }
 
     /** dropout(x) + residual, fused (see {@link Nn#dropoutAdd}); draws the same mask as {@code forward(x)} would. */

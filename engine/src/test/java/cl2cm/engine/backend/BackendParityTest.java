@@ -188,6 +188,29 @@ class BackendParityTest {
                 in(uniform(r, 3, 50, 40), 3, 50, 40), in(uniform(r, 40, 23), 40, 23));
     }
 
+    @Test
+    void attention() {
+        Rng r = new Rng(41);
+        // {batch, Tq, Tk, heads, head size}: self- and cross-attention, odd and single sizes, a BERT-like 32-token
+        // case; the last does not fit one block's shared memory on a GPU, so it is composed there too.
+        int[][] shapes = {{3, 5, 7, 2, 8}, {2, 1, 1, 1, 1}, {4, 32, 32, 4, 16}, {2, 33, 17, 3, 5}, {1, 64, 64, 2, 64}};
+        for (int[] s : shapes) {
+            int b = s[0], tq = s[1], tk = s[2], heads = s[3], width = heads * s[4];
+            double[] mask = new double[b * tk];
+            for (int i = 0; i < mask.length; i++) {
+                int key = i % tk;
+                mask[i] = key > 0 && key >= tk - 1 - (i / tk) % 3 ? -1e9 : 0;   // padding at the end, key 0 kept
+            }
+            for (double p : new double[]{0, 0.2}) {
+                parity("attention " + java.util.Arrays.toString(s) + " dropout " + p, 1e-4,
+                        t -> Nn.attention(t[0], t[1], t[2], Tensor.of(mask, t[0].dtype(), t[0].backend(), b, 1, 1, tk),
+                                heads, p, true, new Rng(5)),
+                        in(uniform(r, b, tq, width), b, tq, width), in(uniform(r, b, tk, width), b, tk, width),
+                        in(uniform(r, b, tk, width), b, tk, width));
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 5, 8, 19, 300})
     void rowKernels(int cols) {

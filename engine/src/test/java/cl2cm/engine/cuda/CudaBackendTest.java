@@ -147,4 +147,27 @@ class CudaBackendTest {
             cuda.setPrecision(CudaBackend.Precision.FP32);
         }
     }
+
+    @Test
+    void shortSequenceAttentionIsOneKernelEachWay() {
+        Rng r = new Rng(4);
+        try (TensorScope s = TensorScope.open("attention")) {
+            Tensor q = r.normal(0, 1, DType.F32, cuda, 8, 32, 256).requiresGrad(true);
+            Tensor k = r.normal(0, 1, DType.F32, cuda, 8, 32, 256).requiresGrad(true);
+            Tensor v = r.normal(0, 1, DType.F32, cuda, 8, 32, 256).requiresGrad(true);
+            cuda.startProfiling();
+            Tensor ctx = cl2cm.engine.ops.Nn.attention(q, k, v, null, 4, 0.1, true, new Rng(5));
+            ctx.mul(r.normal(0, 1, DType.F32, cuda, 8, 32, 256)).sum().backward();
+            q.grad().sum().item();
+            KernelProfiler.Report report = cuda.stopProfiling();
+            for (String kernel : new String[]{"attention_f32", "attention_backward_f32"}) {
+                assertTrue(report.entries().stream().anyMatch(e -> e.name().equals(kernel) && e.calls() == 1),
+                        report.table(20, 1));
+            }
+            // No batched GEMMs, softmax or dropout passes, and no copies between head layouts.
+            assertTrue(report.entries().stream().noneMatch(e -> e.name().startsWith("cublas")
+                    || e.name().startsWith("softmax") || e.name().startsWith("dropout")
+                    || e.name().contains("from strides")), report.table(20, 1));
+        }
+    }
 }

@@ -20,7 +20,6 @@ public final class MultiHeadAttention extends Module {
     private final Linear value;
     private final Dropout dropout;
     private final int heads;
-    private final int headSize;
 
     public MultiHeadAttention(int hidden, int heads, double attentionDropout, Rng rng, DType dtype, Backend be) {
         if (hidden % heads != 0) {
@@ -31,7 +30,6 @@ public final class MultiHeadAttention extends Module {
         this.value = registerModule("value", BertInit.linear(hidden, hidden, rng, dtype, be));
         this.dropout = registerModule("dropout", new Dropout(attentionDropout, rng));
         this.heads = heads;
-        this.headSize = hidden / heads;
     }
 
     /**
@@ -41,37 +39,11 @@ public final class MultiHeadAttention extends Module {
      * @return           [B, Tq, H] context
      */
     public Tensor forward(Tensor q, Tensor kv, Tensor maskBias) {
-        int b = q.size(0);
-        int tq = q.size(1);
-        int tk = kv.size(1);
-        // Projections and probabilities are read by gradient rules only, so backward frees each after its last
-        // reader (TensorScope.forBackwardOnly); the context is left to the caller, who knows. The dropped-out
-        // probabilities are not kept at all: backward redraws them (Dropout.forwardMatmul).
-        Tensor qh = split(TensorScope.forBackwardOnly(query.forward(q)), b, tq);   // [B, nh, Tq, hd]
-        Tensor kh = split(TensorScope.forBackwardOnly(key.forward(kv)), b, tk);    // [B, nh, Tk, hd]
-        Tensor vh = split(TensorScope.forBackwardOnly(value.forward(kv)), b, tk);  // [B, nh, Tk, hd]
-        // Scores, scaled and masked scores are read by no gradient rule (scaling and adding a constant need no
-        // values, softmax's gradient needs only its output), so each is freed once the next op has run.
-        Tensor raw = qh.matmul(kh.mT());                                     // [B, nh, Tq, Tk]
-        Tensor scores = raw.mul(1.0 / Math.sqrt(headSize));
-        TensorScope.releaseNow(raw);
-        if (maskBias != null) {
-            Tensor masked = scores.add(maskBias);
-            TensorScope.releaseNow(scores);
-            scores = masked;
-        }
-        Tensor weights = TensorScope.forBackwardOnly(scores.softmax(-1));
-        TensorScope.releaseNow(scores);
-        Tensor ctx = dropout.forwardMatmul(weights, vh);                    // [B, nh, Tq, hd]
-        Tensor out = ctx.permute(0, 2, 1, 3).reshape(b, tq, heads * headSize);
-        if (out.storage() != ctx.storage()) {
-            TensorScope.releaseNow(ctx);   // the reshape copied it; the product's gradient needs the probabilities and v only
-        }
-        return out;
-    }
-
-    private Tensor split(Tensor x, int b, int t) {
-        return x.reshape(b, t, heads, headSize).permute(0, 2, 1, 3);
+        // The projections are read by gradient rules only, so backward frees each after its last reader.
+        Tensor qp = TensorScope.forBackwardOnly(query.forward(q));
+        Tensor kp = TensorScope.forBackwardOnly(key.forward(kv));
+        Tensor vp = TensorScope.forBackwardOnly(value.forward(kv));
+        return dropout.forwardAttention(qp, kp, vp, maskBias, heads);
     }
 
     /** The additive mask for keys: [B, T] of 1 (token) / 0 (padding) becomes [B, 1, 1, T] of 0 / -1e9. */
