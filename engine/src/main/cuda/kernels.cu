@@ -561,9 +561,14 @@ __device__ void avg_pool_backward(const T* gy, Conv g, T* gx) {
 
 // ---- batch norm ------------------------------------------------------------------------------------------------
 // x viewed as [n, c, s]; one block per channel (grid-stride over channels) walks that channel's n * s values; sums in
-// float64. Launch: min(c, 65535) blocks of 256 threads.
+// float64. Launch: min(c, 65535) blocks of 1024 threads (few channels in the first, largest layers: each block must
+// cover many values).
 
 __device__ __forceinline__ long long bn_at(long long t, int ch, int c, int s) {
+    if (t <= 0x7fffffffLL) {   // 32-bit division: a few instructions, where a 64-bit one is a long routine
+        unsigned i = (unsigned) t / (unsigned) s;
+        return ((long long) i * c + ch) * s + ((unsigned) t - i * (unsigned) s);
+    }
     long long i = t / s;
     return (i * c + ch) * s + (t - i * s);
 }

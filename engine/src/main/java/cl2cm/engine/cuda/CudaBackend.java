@@ -746,12 +746,15 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /** One block per channel: the first layers have few channels with many values each. */
+    private static final int BATCH_NORM_THREADS = 1024;
+
     @Override
     public void batchNorm(Storage x, Storage gamma, Storage beta, Storage out, Storage mean, Storage rstd, int n, int c,
                           int s, double eps) {
         DType t = same("batch norm", x, gamma, beta, out, mean, rstd);
         if ((long) n * c * s > 0) {
-            launchGrid("batch_norm_" + suffix(t), Math.min(MAX_BLOCKS, c), 256, ptr(x), optional(gamma), optional(beta),
+            launchGrid("batch_norm_" + suffix(t), Math.min(MAX_BLOCKS, c), BATCH_NORM_THREADS, ptr(x), optional(gamma), optional(beta),
                     ptr(out), ptr(mean), ptr(rstd), n, c, s, scalar(t, eps));
         }
     }
@@ -761,8 +764,8 @@ public final class CudaBackend implements Backend {
                                   Storage ggamma, Storage gbeta, int n, int c, int s) {
         DType t = same("batch norm backward", x, gamma, mean, rstd, gy, gx, ggamma, gbeta);
         if ((long) n * c * s > 0) {
-            launchGrid("batch_norm_backward_" + suffix(t), Math.min(MAX_BLOCKS, c), 256, ptr(x), optional(gamma),
-                    ptr(mean), ptr(rstd), ptr(gy), ptr(gx), optional(ggamma), optional(gbeta), n, c, s);
+            launchGrid("batch_norm_backward_" + suffix(t), Math.min(MAX_BLOCKS, c), BATCH_NORM_THREADS, ptr(x),
+                    optional(gamma), ptr(mean), ptr(rstd), ptr(gy), ptr(gx), optional(ggamma), optional(gbeta), n, c, s);
         }
     }
 
