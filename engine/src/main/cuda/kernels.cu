@@ -82,7 +82,7 @@ __device__ __forceinline__ T unary_op(int op, T x, T p, T q) {
 }
 
 // Ops numbered as cl2cm.engine.backend.BinaryOp's ordinal.
-enum Binary { ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, EQ, GT };
+enum Binary { ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, EQ, GT, RELU_BACKWARD, GELU_TANH_BACKWARD, GELU_ERF_BACKWARD };
 
 template <typename T>
 __device__ __forceinline__ T binary_op(int op, T a, T b) {
@@ -96,6 +96,10 @@ __device__ __forceinline__ T binary_op(int op, T a, T b) {
         case MINIMUM: return (a != a || b != b) ? a + b : (a < b ? a : b);
         case EQ: return a == b ? (T) 1 : (T) 0;
         case GT: return a > b ? (T) 1 : (T) 0;
+        // Gradient rules in one pass: a is the op's input, b the output gradient.
+        case RELU_BACKWARD: return a > (T) 0 ? b : (T) 0;
+        case GELU_TANH_BACKWARD: return b * unary_op(GELU_TANH_GRAD, a, (T) 0, (T) 0);
+        case GELU_ERF_BACKWARD: return b * unary_op(GELU_ERF_GRAD, a, (T) 0, (T) 0);
     }
     return a;
 }

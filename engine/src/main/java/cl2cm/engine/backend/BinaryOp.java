@@ -6,7 +6,16 @@ public enum BinaryOp {
     /** 1 where a == b, else 0. */
     EQ,
     /** 1 where a > b, else 0. */
-    GT;
+    GT,
+    /**
+     * Gradient rules in one pass, a = the op's input x and b = the output gradient g (they have no gradient of
+     * their own): g where x > 0, else 0 (ReLU).
+     */
+    RELU_BACKWARD,
+    /** g * GELU'(x), tanh approximation. */
+    GELU_TANH_BACKWARD,
+    /** g * GELU'(x), exact form. */
+    GELU_ERF_BACKWARD;
 
     public double apply(double a, double b) {
         return switch (this) {
@@ -18,6 +27,9 @@ public enum BinaryOp {
             case MINIMUM -> Math.min(a, b);
             case EQ -> a == b ? 1.0 : 0.0;
             case GT -> a > b ? 1.0 : 0.0;
+            case RELU_BACKWARD -> a > 0 ? b : 0.0;
+            case GELU_TANH_BACKWARD -> b * UnaryOp.GELU_TANH_GRAD.apply(a, 0, 0);
+            case GELU_ERF_BACKWARD -> b * UnaryOp.GELU_ERF_GRAD.apply(a, 0, 0);
         };
     }
 }

@@ -210,6 +210,22 @@ final class VectorKernels {
                         FloatVector.fromArray(S, a, ai + t).div(FloatVector.fromArray(S, b, bi + t)).intoArray(out, o + t);
                     }
                 }
+                case RELU_BACKWARD -> {
+                    FloatVector zero = FloatVector.zero(S);
+                    for (; t < bound; t += L) {
+                        FloatVector x = FloatVector.fromArray(S, a, ai + t);
+                        zero.blend(FloatVector.fromArray(S, b, bi + t), x.compare(VectorOperators.GT, 0f))
+                                .intoArray(out, o + t);
+                    }
+                }
+                case GELU_ERF_BACKWARD -> {
+                    for (; t < bound; t += L) {
+                        FloatVector v = FloatVector.fromArray(S, a, ai + t);
+                        FloatVector pdf = exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
+                        erf(v.mul(INV_SQRT2)).add(1f).mul(0.5f).add(v.mul(pdf)).mul(FloatVector.fromArray(S, b, bi + t))
+                                .intoArray(out, o + t);
+                    }
+                }
                 default -> {
                 }
             }

@@ -31,12 +31,12 @@ public final class Pointwise {
                         case ABS -> g.mul(unary(UnaryOp.STEP, xc).sub(unary(UnaryOp.STEP, xc.neg())));
                         case TANH -> g.mul(y.mul(y).neg().add(1.0));
                         case SIGMOID -> g.mul(y.mul(y.neg().add(1.0)));
-                        case RELU -> g.mul(unary(UnaryOp.STEP, xc));
+                        case RELU -> binary(BinaryOp.RELU_BACKWARD, xc, g);
                         case AFFINE -> g.mul(p);
                         case POW -> g.mul(unary(UnaryOp.POW, xc, p - 1, 0).mul(p));
                         case CLAMP -> g.mul(unary(UnaryOp.INSIDE, xc, p, q));
-                        case GELU_TANH -> g.mul(unary(UnaryOp.GELU_TANH_GRAD, xc));
-                        case GELU_ERF -> g.mul(unary(UnaryOp.GELU_ERF_GRAD, xc));
+                        case GELU_TANH -> binary(BinaryOp.GELU_TANH_BACKWARD, xc, g);
+                        case GELU_ERF -> binary(BinaryOp.GELU_ERF_BACKWARD, xc, g);
                         default -> throw new IllegalStateException("no gradient for " + op);
                     }});
         };
@@ -63,15 +63,22 @@ public final class Pointwise {
         return unary(UnaryOp.STEP, x);
     }
 
-    /** Broadcasting binary op. EQ and GT produce 0/1 masks without gradient. */
+    /**
+     * Broadcasting binary op. EQ and GT produce 0/1 masks, and the *_BACKWARD ops (gradient rules fused into one pass)
+     * gradients; none of these has a gradient of its own.
+     */
     public static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         String name = op.name().toLowerCase();
         Ops.sameDevice(name, a, b);
         int[] shape = Shape.broadcast(a.shape(), b.shape(), name);
         Tensor out = Tensor.empty(a.dtype(), a.backend(), shape);
         a.backend().binary(op, Views.broadcastView(a, shape), Views.broadcastView(b, shape), out.storage());
-        if (op == BinaryOp.EQ || op == BinaryOp.GT) {
-            return out;
+        switch (op) {
+            case EQ, GT, RELU_BACKWARD, GELU_TANH_BACKWARD, GELU_ERF_BACKWARD -> {
+                return out;
+            }
+            default -> {
+            }
         }
         return Graph.record(name, out, new Tensor[]{a, b}, g -> {
             Tensor ga = null;

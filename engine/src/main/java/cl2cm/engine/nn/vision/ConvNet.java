@@ -9,6 +9,7 @@ import cl2cm.engine.ops.Nn;
 import cl2cm.engine.tensor.DType;
 import cl2cm.engine.tensor.Rng;
 import cl2cm.engine.tensor.Tensor;
+import cl2cm.engine.tensor.TensorScope;
 
 /**
  * A plain convolutional encoder: stages of [3x3 conv stride 2, BN, ReLU, 3x3 conv stride 1, BN, ReLU] (convs without
@@ -32,7 +33,10 @@ public final class ConvNet extends Module {
         return features;
     }
 
-    /** x [N, C, H, W] -> [N, featureSize]. */
+    /**
+     * x [N, C, H, W] -> [N, featureSize]. The stages' activations are marked {@link TensorScope#forBackwardOnly}:
+     * backward frees each after the last gradient rule that reads it.
+     */
     public Tensor forward(Tensor x) {
         Tensor h = x;
         for (Stage s : stages) {
@@ -54,9 +58,18 @@ public final class ConvNet extends Module {
             bn2 = registerModule("bn2", new BatchNorm(out, dtype, be));
         }
 
+        /** Every tensor made here, the output included, is read by gradient rules only (ConvNet pools the last). */
         Tensor forward(Tensor x) {
-            Tensor h = bn1.forward(conv1.forward(x)).relu();
-            return bn2.forward(conv2.forward(h)).relu();
+            Tensor h = internal(conv1.forward(x));
+            h = internal(bn1.forward(h));
+            h = internal(h.relu());
+            h = internal(conv2.forward(h));
+            h = internal(bn2.forward(h));
+            return internal(h.relu());
         }
+    }
+
+    private static Tensor internal(Tensor t) {
+        return TensorScope.forBackwardOnly(t);
     }
 }
