@@ -415,16 +415,18 @@ public final class Nn {
         Tensor out = Tensor.empty(x.dtype(), be, n, o, g.oh(), g.ow());        // [O, N, S] -> [N, O, S]
         be.copy(new View(flat.storage(), new int[]{n, o, spatial}, new int[]{spatial, cols, 1}, 0),
                 new View(out.storage(), new int[]{n, o, spatial}, new int[]{o * spatial, spatial, 1}, 0));
+        TensorScope.releaseNow(flat);   // no gradient rule reads it
         Tensor result = Graph.record("conv2d", out, new Tensor[]{xc, wc}, gy -> {
+            // Buffers that a copy or a GEMM with beta = 0 overwrites whole start uninitialised.
             Tensor gyc = gy.contiguous();
-            Tensor gyFlat = Tensor.zeros(gy.dtype(), be, o, cols);              // [N, O, S] -> [O, N*S]
+            Tensor gyFlat = Tensor.empty(gy.dtype(), be, o, cols);              // [N, O, S] -> [O, N*S]
             be.copy(new View(gyc.storage(), new int[]{o, n, spatial}, new int[]{spatial, o * spatial, 1}, 0),
                     new View(gyFlat.storage(), new int[]{o, n, spatial}, new int[]{cols, spatial, 1}, 0));
             Tensor gx = null;
             Tensor gw = null;
             if (xc.requiresGrad()) {
                 // dcols [CKK, N*S] = W^T [CKK, O] x gy [O, N*S], folded back to pixels.
-                Tensor dcols = Tensor.zeros(gy.dtype(), be, ckk, cols);
+                Tensor dcols = Tensor.empty(gy.dtype(), be, ckk, cols);
                 be.gemm(1, ckk, cols, o, 1.0, new MatOperand(wc.storage(), 0, 0, 1, ckk),
                         new MatOperand(gyFlat.storage(), 0, 0, cols, 1), 0.0, dcols.storage(), 0);
                 gx = Tensor.zeros(gy.dtype(), be, xs);
@@ -432,7 +434,7 @@ public final class Nn {
             }
             if (wc.requiresGrad()) {
                 // dW [O, CKK] = gy [O, N*S] x cols^T [N*S, CKK]
-                gw = Tensor.zeros(gy.dtype(), be, ws);
+                gw = Tensor.empty(gy.dtype(), be, ws);
                 be.gemm(1, o, ckk, cols, 1.0, new MatOperand(gyFlat.storage(), 0, 0, cols, 1),
                         new MatOperand(unfolded.storage(), 0, 0, 1, cols), 0.0, gw.storage(), 0);
             }
