@@ -63,7 +63,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--encode", description = "time mBERT-base forward passes instead of training steps")
     boolean encode;
 
-    @Option(names = "--matmul", description = "time the engine's float32 matmul of two N x N matrices instead")
+    @Option(names = "--matmul", description = "time the engine's float32 matmul of two N x N matrices instead (median "
+            + "per product over samples of 10 products and one wait)")
     Integer matmul;
 
     @Option(names = "--model", description = "with --encode: a converted BERT folder (default: random mBERT-base)")
