@@ -179,6 +179,16 @@ class CliTest {
                 trained.get("text.bert.encoder.layer.0.output.dense.weight").toFloatArray(), "frozen lower layer");
         assertFalse(java.util.Arrays.equals(original.get("encoder.layer.1.output.dense.weight").toFloatArray(),
                 trained.get("text.bert.encoder.layer.1.output.dense.weight").toFloatArray()), "the top layer learns");
+
+        // The same folder cut down to the entries that three captions use (NRCCR lines and a plain line).
+        Path caps = dir.resolve("three.caption.txt");
+        Files.writeString(caps, "a#en#0 " + texts.get(0) + "\nb#de#0 " + texts.get(1) + "\n" + texts.get(2) + "\n");
+        Path subset = dir.resolve("bert-subset");
+        String cut = run("data", "bert-subset", "--model", bertDir.toString(), "--captions", caps.toString(), "--out",
+                subset.toString(), "--float16");
+        int kept = cl2cm.engine.nn.bert.PretrainedBert.readConfig(subset).vocabSize();
+        assertTrue(kept < vocab.size() && cut.contains(String.format("vocabulary %,d of %,d", kept, vocab.size()))
+                && cut.contains("used by 3 captions"), cut);
     }
 
     /** data.root trains on a dataset on disk; without stage 2 it trains and tests the CLN alone, pictures unread. */

@@ -40,6 +40,15 @@ public final class SafeTensors {
 
     /** Writes tensors (F32 or F64, stored as their own dtype) and metadata atomically: temp file, then rename. */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        write(file, tensors, metadata, false);
+    }
+
+    /**
+     * As {@link #write(Path, Map, Map)}, with F32 tensors stored as F16 when {@code float16} (half the bytes, about three
+     * significant digits; readers widen them back). A value beyond F16's range is an error naming the tensor.
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, boolean float16)
+            throws IOException {
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");
@@ -51,9 +60,10 @@ public final class SafeTensors {
                 throw new IllegalArgumentException("'__metadata__' is reserved and cannot name a tensor");
             }
             Tensor t = e.getValue();
-            long bytes = t.numel() * t.dtype().bytes();
+            boolean half = float16 && t.dtype() == DType.F32;
+            long bytes = t.numel() * (half ? 2 : t.dtype().bytes());
             ObjectNode entry = header.putObject(e.getKey());
-            entry.put("dtype", t.dtype().safetensorsName());
+            entry.put("dtype", half ? "F16" : t.dtype().safetensorsName());
             ArrayNode shape = entry.putArray("shape");
             for (int d : t.shape()) {
                 shape.add(d);
@@ -71,10 +81,28 @@ public final class SafeTensors {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
             out.write(len.array());
             out.write(headerBytes);
-            for (Tensor t : tensors.values()) {
-                writeData(out, t);
+            for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+                if (float16 && e.getValue().dtype() == DType.F32) {
+                    writeHalf(out, e.getKey(), e.getValue());
+                } else {
+                    writeData(out, e.getValue());
+                }
             }
         });
+    }
+
+    private static void writeHalf(OutputStream out, String name, Tensor t) throws IOException {
+        float[] v = t.toFloatArray();
+        ByteBuffer buf = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < v.length; i++) {
+            short h = Float.floatToFloat16(v[i]);
+            if (Float.isFinite(v[i]) && Float.isInfinite(Float.float16ToFloat(h))) {
+                throw new IOException("tensor '" + name + "' element " + i + " = " + v[i] + " is beyond float16's "
+                        + "range (65504); store it as float32");
+            }
+            buf.putShort(h);
+        }
+        out.write(buf.array());
     }
 
     private static void writeData(OutputStream out, Tensor t) throws IOException {

@@ -56,6 +56,30 @@ class SafeTensorsTest {
     }
 
     @Test
+    void float16StorageRoundsFloat32AndLeavesFloat64Alone() throws IOException {
+        Map<String, Tensor> ts = new LinkedHashMap<>();
+        ts.put("w", Tensor.of(new float[]{1.5f, -2.001953125f, 0.1f, 65504f}, 4));
+        ts.put("bias", Tensor.of(new double[]{0.1, 0.2}, DType.F64, 2));
+        Path f = dir.resolve("half.safetensors");
+        SafeTensors.write(f, ts, null, true);
+        try (SafeTensors.Reader r = SafeTensors.open(f)) {
+            assertEquals("F16", r.entries().get("w").dtype());
+            assertEquals("F64", r.entries().get("bias").dtype());
+            // 1.5, -2.001953125 and 65504 are exact in float16; 0.1 rounds to the nearest float16.
+            assertArrayEquals(new float[]{1.5f, -2.001953125f, Float.float16ToFloat(Float.floatToFloat16(0.1f)), 65504f},
+                    r.tensor("w").toFloatArray());
+            assertArrayEquals(new double[]{0.1, 0.2}, r.tensor("bias", DType.F64, cl2cm.engine.backend.Devices.cpu())
+                    .toDoubleArray());
+        }
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.write(dir.resolve("big.safetensors"),
+                Map.of("too.big", Tensor.of(new float[]{1f, 70000f}, 2)), null, true));
+        assertTrue(e.getMessage().contains("too.big") && e.getMessage().contains("element 1"), e.getMessage());
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "the failed write left no file behind");
+        }
+    }
+
+    @Test
     void truncatedFileIsAClearError() throws IOException {
         Path f = writeSample();
         byte[] bytes = Files.readAllBytes(f);
