@@ -237,12 +237,12 @@ public final class StageRunner {
     private double trainStep(StepFn step, int[] idx, int[] ks, Adam opt, LrSchedule schedule, int epoch, int s) {
         try (TensorScope scope = TensorScope.open(name + " step")) {
             model.train(true);
+            model.zeroGrad();   // before the forward pass: the last step's gradients need not sit beside its activations
             Map<String, Tensor> terms = step.losses(idx, ks);
             double value = 0;
             for (Map.Entry<String, Tensor> e : terms.entrySet()) {
                 value += checkTerm(e.getKey(), e.getValue().item(), opt, epoch, s);
             }
-            model.zeroGrad();
             Objectives.total(terms).backward();
             checkNorm(GradClip.clipGlobalNorm(model.trainableParameters(), cfg.clipNorm()).item(), opt, epoch, s);
             schedule.apply(opt);
@@ -288,11 +288,11 @@ public final class StageRunner {
         }
 
         private Tensor body() {
+            model.zeroGrad();
             Map<String, Tensor> t = fn.losses();
             if (terms.isEmpty()) {
                 terms.addAll(t.keySet());
             }
-            model.zeroGrad();
             Objectives.total(t).backward();
             Tensor norm = GradClip.clipGlobalNorm(model.trainableParameters(), cfg.clipNorm());
             opt.applyStep();
