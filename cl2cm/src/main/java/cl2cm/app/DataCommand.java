@@ -426,8 +426,8 @@ final class DataCommand implements Runnable {
                 throw new IllegalArgumentException("--captions: no captions found in " + captions);
             }
             cl2cm.data.text.BertSubset.Result r = cl2cm.data.text.BertSubset.write(model, texts, lower, out, float16);
-            System.out.printf("wrote %s: vocabulary %,d of %,d entries (used by %,d captions), %,d parameters, %.1f MB%s%n",
-                    out, r.kept(), r.original(), texts.size(), r.parameters(), r.bytes() / 1e6,
+            System.out.printf("wrote %s: vocabulary %,d of %,d entries (used by %,d captions), %,d parameters, "
+                            + "%.1f MB%s%n", out, r.kept(), r.original(), texts.size(), r.parameters(), r.bytes() / 1e6,
                     float16 ? " (float16)" : "");
             return 0;
         }

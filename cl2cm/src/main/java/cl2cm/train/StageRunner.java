@@ -237,7 +237,7 @@ public final class StageRunner {
     private double trainStep(StepFn step, int[] idx, int[] ks, Adam opt, LrSchedule schedule, int epoch, int s) {
         try (TensorScope scope = TensorScope.open(name + " step")) {
             model.train(true);
-            model.zeroGrad();   // before the forward pass: the last step's gradients need not sit beside its activations
+            model.zeroGrad();   // before the forward pass: the last step's gradients need not sit beside activations
             Map<String, Tensor> terms = step.losses(idx, ks);
             double value = 0;
             for (Map.Entry<String, Tensor> e : terms.entrySet()) {

@@ -754,8 +754,8 @@ public final class CudaBackend implements Backend {
                           int s, double eps) {
         DType t = same("batch norm", x, gamma, beta, out, mean, rstd);
         if ((long) n * c * s > 0) {
-            launchGrid("batch_norm_" + suffix(t), Math.min(MAX_BLOCKS, c), BATCH_NORM_THREADS, ptr(x), optional(gamma), optional(beta),
-                    ptr(out), ptr(mean), ptr(rstd), n, c, s, scalar(t, eps));
+            launchGrid("batch_norm_" + suffix(t), Math.min(MAX_BLOCKS, c), BATCH_NORM_THREADS, ptr(x), optional(gamma),
+                    optional(beta), ptr(out), ptr(mean), ptr(rstd), n, c, s, scalar(t, eps));
         }
     }
 
