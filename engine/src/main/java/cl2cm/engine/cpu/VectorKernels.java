@@ -94,9 +94,7 @@ final class VectorKernels {
             }
             case GELU_ERF_GRAD -> {
                 for (; i < bound; i += L) {
-                    FloatVector v = FloatVector.fromArray(S, x, i);
-                    FloatVector pdf = exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
-                    erf(v.mul(INV_SQRT2)).add(1f).mul(0.5f).add(v.mul(pdf)).intoArray(out, i);
+                    geluErfGrad(FloatVector.fromArray(S, x, i)).intoArray(out, i);
                 }
             }
             default -> {
@@ -106,6 +104,12 @@ final class VectorKernels {
         for (; i < e; i++) {
             out[i] = (float) op.apply(x[i], p, q);
         }
+    }
+
+    /** GELU'(x), exact form: Phi(x) + x phi(x). */
+    private static FloatVector geluErfGrad(FloatVector v) {
+        FloatVector pdf = exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
+        return erf(v.mul(INV_SQRT2)).add(1f).mul(0.5f).add(v.mul(pdf));
     }
 
     private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
@@ -220,9 +224,7 @@ final class VectorKernels {
                 }
                 case GELU_ERF_BACKWARD -> {
                     for (; t < bound; t += L) {
-                        FloatVector v = FloatVector.fromArray(S, a, ai + t);
-                        FloatVector pdf = exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
-                        erf(v.mul(INV_SQRT2)).add(1f).mul(0.5f).add(v.mul(pdf)).mul(FloatVector.fromArray(S, b, bi + t))
+                        geluErfGrad(FloatVector.fromArray(S, a, ai + t)).mul(FloatVector.fromArray(S, b, bi + t))
                                 .intoArray(out, o + t);
                     }
                 }

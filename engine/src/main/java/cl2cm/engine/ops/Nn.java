@@ -78,15 +78,15 @@ public final class Nn {
         Tensor y = Tensor.empty(x.dtype(), be, x.shape());
         Tensor mean = Tensor.empty(x.dtype(), be, rows);
         Tensor rstd = Tensor.empty(x.dtype(), be, rows);
-        be.layerNorm(xc.storage(), gc == null ? null : gc.storage(), bc == null ? null : bc.storage(), y.storage(),
+        be.layerNorm(xc.storage(), storageOf(gc), storageOf(bc), y.storage(),
                 mean.storage(), rstd.storage(), rows, cols, eps);
         return Graph.record("layer_norm", y, new Tensor[]{xc, gc, bc}, g -> {
             Tensor gyc = g.contiguous();
             Tensor gx = Tensor.empty(g.dtype(), be, x.shape());
             Tensor gg = gc != null && gc.requiresGrad() ? Tensor.zeros(g.dtype(), be, cols) : null;
             Tensor gb = bc != null && bc.requiresGrad() ? Tensor.zeros(g.dtype(), be, cols) : null;
-            be.layerNormBackward(xc.storage(), gc == null ? null : gc.storage(), mean.storage(), rstd.storage(),
-                    gyc.storage(), gx.storage(), gg == null ? null : gg.storage(), gb == null ? null : gb.storage(),
+            be.layerNormBackward(xc.storage(), storageOf(gc), mean.storage(), rstd.storage(),
+                    gyc.storage(), gx.storage(), storageOf(gg), storageOf(gb),
                     rows, cols);
             return new Tensor[]{gx, gg, gb};
         });
@@ -136,7 +136,7 @@ public final class Nn {
         Tensor y = Tensor.empty(x.dtype(), be, x.shape());
         Tensor mean = Tensor.empty(x.dtype(), be, c);
         Tensor rstd = Tensor.empty(x.dtype(), be, c);
-        be.batchNorm(xc.storage(), gc == null ? null : gc.storage(), bc == null ? null : bc.storage(), y.storage(),
+        be.batchNorm(xc.storage(), storageOf(gc), storageOf(bc), y.storage(),
                 mean.storage(), rstd.storage(), n, c, s, eps);
         if (runningMean != null) {
             try (var g = cl2cm.engine.autograd.GradMode.disabled()) {
@@ -151,8 +151,8 @@ public final class Nn {
             Tensor gx = Tensor.empty(g.dtype(), be, x.shape());
             Tensor gg = gc != null && gc.requiresGrad() ? Tensor.empty(g.dtype(), be, c) : null;
             Tensor gb = bc != null && bc.requiresGrad() ? Tensor.empty(g.dtype(), be, c) : null;
-            be.batchNormBackward(xc.storage(), gc == null ? null : gc.storage(), mean.storage(), rstd.storage(),
-                    gyc.storage(), gx.storage(), gg == null ? null : gg.storage(), gb == null ? null : gb.storage(),
+            be.batchNormBackward(xc.storage(), storageOf(gc), mean.storage(), rstd.storage(),
+                    gyc.storage(), gx.storage(), storageOf(gg), storageOf(gb),
                     n, c, s);
             return new Tensor[]{gx, gg, gb};
         });
@@ -237,20 +237,25 @@ public final class Nn {
         Backend be = q.backend();
         Tensor lse = Tensor.empty(q.dtype(), be, b, heads, tq);
         Tensor out = Tensor.empty(q.dtype(), be, q.shape());
-        be.attention(qc.storage(), kc.storage(), vc.storage(), mc == null ? null : mc.storage(), lse.storage(),
+        be.attention(qc.storage(), kc.storage(), vc.storage(), storageOf(mc), lse.storage(),
                 out.storage(), b, heads, tq, tk, hd, scale, p, seed);
         return Graph.record("attention", out, new Tensor[]{qc, kc, vc}, g -> {
             Tensor gc = denseAtZero(g);
             Tensor gq = Tensor.empty(g.dtype(), be, qc.shape());
             Tensor gk = Tensor.empty(g.dtype(), be, kc.shape());
             Tensor gv = Tensor.empty(g.dtype(), be, vc.shape());
-            be.attentionBackward(qc.storage(), kc.storage(), vc.storage(), mc == null ? null : mc.storage(),
+            be.attentionBackward(qc.storage(), kc.storage(), vc.storage(), storageOf(mc),
                     lse.storage(), gc.storage(), gq.storage(), gk.storage(), gv.storage(), b, heads, tq, tk, hd, scale,
                     p, seed);
             // This rule is the log-sum-exps' only reader.
             TensorScope.releaseOwned(lse.storage(), "freed by attention's gradient rule");
             return new Tensor[]{gq, gk, gv};
         });
+    }
+
+    /** t's storage, or null for an absent optional operand (affine parameters, masks). */
+    private static cl2cm.engine.tensor.Storage storageOf(Tensor t) {
+        return t == null ? null : t.storage();
     }
 
     private static Tensor denseAtZero(Tensor t) {
