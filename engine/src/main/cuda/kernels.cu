@@ -650,12 +650,18 @@ __device__ __forceinline__ bool dropout_keeps(unsigned long long seed, long long
     return (double) (z >> 11) * 0x1.0p-53 >= p;
 }
 
+// x times dscale where dropout keeps element i, else 0; x itself when p = 0 (no dropout).
+template <typename T>
+__device__ __forceinline__ T dropped(T x, unsigned long long seed, long long i, double p, double dscale) {
+    return p > 0 ? (dropout_keeps(seed, i, p) ? (T) dscale * x : (T) 0) : x;
+}
+
 template <typename T>
 __device__ void dropout(const T* x, T* out, long long n, double p, double scale, unsigned long long seed,
                         const unsigned long long* salt) {
     seed = salted(seed, salt);
     GRID_LOOP(i, n) {
-        out[i] = dropout_keeps(seed, i, p) ? (T) scale * x[i] : (T) 0;
+        out[i] = dropped(x[i], seed, i, p, scale);
     }
 }
 
@@ -779,7 +785,7 @@ __device__ void attention(const T* q, const T* k, const T* v, const T* mask, T* 
         if (lane == 0) lse[(long long) blockIdx.x * tq + i] = m + log(sum);
         for (int j = lane; j < tk; j += 32) {
             T pr = exp(ss[i * tk + j] - m) * inv;
-            ss[i * tk + j] = p > 0 ? (dropout_keeps(seed, row + j, p) ? (T) dscale * pr : (T) 0) : pr;
+            ss[i * tk + j] = dropped(pr, seed, row + j, p, dscale);
         }
     }
     __syncthreads();
@@ -815,34 +821,21 @@ __device__ void attention_backward(const T* q, const T* k, const T* v, const T* 
     for (int e = threadIdx.x; e < tq * tk; e += blockDim.x) {
         T pr = exp(sp[e] - lse[(long long) blockIdx.x * tq + e / tk]);
         sp[e] = pr;
-        sd[e] = p > 0 ? (dropout_keeps(seed, base + e, p) ? (T) dscale * pr : (T) 0) : pr;
+        sd[e] = dropped(pr, seed, base + e, p, dscale);
     }
     __syncthreads();
     attention_product_t(sd, tk, sg, hd, tk, tq, hd, gv, (long long) b * tk, width, h * hd);
     __syncthreads();
-    // gP = dropout(gout v^T), TILE rows of one column per thread
-    int groups = (tq + TILE - 1) / TILE;
-    for (int e = threadIdx.x; e < groups * tk; e += blockDim.x) {
-        int i0 = (e / tk) * TILE, j = e % tk;
-        T acc[TILE] = {};
-        for (int d = 0; d < hd; d++) {
-            T vv = sv[j * ld + d];
-#pragma unroll
-            for (int r = 0; r < TILE; r++) {
-                if (i0 + r < tq) acc[r] += sg[(i0 + r) * hd + d] * vv;
-            }
-        }
-#pragma unroll
-        for (int r = 0; r < TILE; r++) {
-            long long idx = (long long) (i0 + r) * tk + j;
-            if (i0 + r < tq) sd[idx] = p > 0 ? (dropout_keeps(seed, base + idx, p) ? (T) dscale * acc[r] : (T) 0) : acc[r];
-        }
-    }
+    attention_scores(sg, sv, ld, (const T*) nullptr, b, tq, tk, hd, (T) 1, sd);   // gout v^T, dropped below
     __syncthreads();
     int lane = threadIdx.x & 31, warps = blockDim.x >> 5;
     for (int i = threadIdx.x >> 5; i < tq; i += warps) {
         T dot = 0;
-        for (int j = lane; j < tk; j += 32) dot += sd[i * tk + j] * sp[i * tk + j];
+        for (int j = lane; j < tk; j += 32) {   // gP = dropout(gout v^T); this lane alone reads it back
+            T gp = dropped(sd[i * tk + j], seed, base + i * tk + j, p, dscale);
+            sd[i * tk + j] = gp;
+            dot += gp * sp[i * tk + j];
+        }
         dot = warp_sum(dot);
         for (int j = lane; j < tk; j += 32) sd[i * tk + j] = sp[i * tk + j] * (sd[i * tk + j] - dot) * scale;
     }
