@@ -73,7 +73,6 @@ public final class CudaBackend implements Backend {
     private volatile boolean capturing;
     /** One int64 the dropout kernel mixes into its seed: 0, except while a recorded graph replays. */
     private final DeviceAllocator.Block dropoutSalt;
-    private long replays;
 
     private CudaBackend() {
         JCudaDriver.setExceptionsEnabled(true);
@@ -258,9 +257,11 @@ public final class CudaBackend implements Backend {
         return staging.endRecording();
     }
 
-    /** Launches a recorded graph, with a fresh dropout salt for its dropout masks. */
-    void launchGraph(jcuda.driver.CUgraphExec exec) {
-        long salt = ++replays;
+    /**
+     * Launches a recorded graph with {@code salt} (its own replay number, from 1) mixed into its dropout masks: fresh
+     * masks every replay, and the same ones for the same seed and step whatever ran before in this process.
+     */
+    void launchGraph(jcuda.driver.CUgraphExec exec, long salt) {
         staging.upload(dropoutSalt.ptr(), 8, b -> b.putLong(0, salt));
         JCudaDriver.cuGraphLaunch(exec, stream);
         staging.upload(dropoutSalt.ptr(), 8, b -> b.putLong(0, 0L));

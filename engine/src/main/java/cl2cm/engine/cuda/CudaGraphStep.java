@@ -56,7 +56,7 @@ final class CudaGraphStep implements ReplayableStep {
             JCudaDriver.cuEventSynchronize(finished);
             uploads.rewrite();
         }
-        cuda.launchGraph(exec);
+        cuda.launchGraph(exec, runs - 1);
         JCudaDriver.cuEventRecord(finished, cuda.stream());
         return output;
     }
