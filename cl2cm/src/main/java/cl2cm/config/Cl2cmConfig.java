@@ -32,9 +32,13 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
         }
     }
 
-    /** Text encoder: a BERT encoder trained from scratch over a vocabulary built from the training captions. */
+    /**
+     * Text encoder: a BERT encoder trained from scratch over a vocabulary built from the training captions, or the
+     * pre-trained BERT in the folder {@code pretrained} with its top {@code trainTopLayers} layers fine-tuned at
+     * {@code pretrainedLrScale} times each stage's learning rate (its projection keeps the stage's rate).
+     */
     public record Text(int hidden, int layers, int heads, int ffn, int maxLen, double dropout, String pretrained,
-                       int trainTopLayers) {
+                       int trainTopLayers, double pretrainedLrScale) {
     }
 
     /**
@@ -62,20 +66,23 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
                        double tauStudent, double clnTau, double lambdaOt, double otEpsilon, int otIterations) {
     }
 
-    /** One training stage: epochs, batch, AdamW, warm-up + cosine decay, clipping, early stopping. */
+    /**
+     * One training stage: epochs, batch, AdamW, warm-up + cosine decay, clipping, early stopping, and how many of the
+     * latest per-epoch checkpoints to keep (0: all).
+     */
     public record Stage(int epochs, int batch, double lr, double weightDecay, double warmupFraction, double clipNorm,
-                        int patience) {
+                        int patience, int keepEpochCheckpoints) {
     }
 
     public static Cl2cmConfig defaults() {
         return new Cl2cmConfig(
                 new Data("synthscenes", 6_000, 500, 1_000, 32, "en", "de", 0.4, 0.75, "", ""),
-                new Text(128, 2, 4, 256, 24, 0.1, "", 2),
+                new Text(128, 2, 4, 256, 24, 0.1, "", 2, 1.0),
                 new Vision(List.of(16, 32, 64), "pixels", 512),
                 128,
                 new Loss("infonce", 0.05, 0.2, 1.0, 0.1, 0.05, 0.05, 0.1, 0.1, 30),
-                new Stage(2, 128, 2e-3, 0.01, 0.05, 2.0, 0),
-                new Stage(6, 128, 2e-3, 0.01, 0.05, 2.0, 3),
+                new Stage(2, 128, 2e-3, 0.01, 0.05, 2.0, 0, 0),
+                new Stage(6, 128, 2e-3, 0.01, 0.05, 2.0, 3, 0),
                 1);
     }
 
@@ -133,6 +140,7 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
         require(data.pairFraction() >= 0 && data.pairFraction() <= 1, "data.pairFraction must be in [0, 1]");
         require(text.hidden() % text.heads() == 0, "text.hidden must be a multiple of text.heads");
         require(text.trainTopLayers() >= 0, "text.trainTopLayers must be >= 0");
+        require(text.pretrainedLrScale() > 0, "text.pretrainedLrScale must be > 0");
         require(List.of("pixels", "features", "frames").contains(vision.input()),
                 "vision.input must be pixels, features or frames");
         require(!(vision.features() || vision.frames()) || !data.root().isEmpty(), "vision.input '" + vision.input()
@@ -146,8 +154,8 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
                 "temperatures must be positive");
         require(loss.lambdaKd() >= 0 && loss.lambdaOt() >= 0, "loss weights must be >= 0");
         for (Stage s : List.of(stage1, stage2)) {
-            require(s.epochs() >= 0 && s.batch() >= 2 && s.lr() > 0 && s.clipNorm() > 0,
-                    "each stage needs epochs >= 0, batch >= 2, lr > 0, clipNorm > 0");
+            require(s.epochs() >= 0 && s.batch() >= 2 && s.lr() > 0 && s.clipNorm() > 0 && s.keepEpochCheckpoints() >= 0,
+                    "each stage needs epochs >= 0, batch >= 2, lr > 0, clipNorm > 0, keepEpochCheckpoints >= 0");
         }
         return this;
     }

@@ -213,14 +213,22 @@ public final class Experiment {
         return Networks.crossLingual(cfg, tok.vocab().size(), rng, be);
     }
 
+    /** Both networks name their text encoder "text" and its BERT "bert" (see {@link Networks}). */
+    private static final String TEXT_BERT = "text.bert.";
+
+    /** A pre-trained text encoder's BERT trains at text.pretrainedLrScale times the stage's rate. */
+    private StageRunner pretrainedRate(StageRunner runner) {
+        return cfg.text().pretrained().isEmpty() ? runner : runner.scaleLr(TEXT_BERT, cfg.text().pretrainedLrScale());
+    }
+
     /** Trains the cross-lingual network; selection by cross-lingual mR on the validation pairs. */
     public Networks.CrossLingual trainCln(Path dir, boolean resume) throws IOException {
         Rng rng = new Rng(cfg.seed() * 7919 + 1);
         Networks.CrossLingual cln = newCln(rng);
         Cl2cmConfig.Loss l = cfg.loss();
         log.printf("stage 1: cross-lingual network, %d parameters%n", cln.parameterCount());
-        StageRunner runner = new StageRunner("cln", cln, cfg.stage1(), train.size(), train::captionCount,
-                cfg.seed(), rng, dir, log);
+        StageRunner runner = pretrainedRate(new StageRunner("cln", cln, cfg.stage1(), train.size(),
+                train::captionCount, cfg.seed(), rng, dir, log));
         StageRunner.ValFn score = () -> evalCln(cln, val).mR();
         if (replaySteps) {
             runner.run(new LoadedBatch(Math.min(cfg.stage1().batch(), train.size()), false,
@@ -271,8 +279,8 @@ public final class Experiment {
         log.printf("stage 2 (%s): cross-modal network, %d parameters, lambda_kd %.2f%n", name, cmn.parameterCount(),
                 lambdaKd);
         String mtTag = cfg.data().translationTag();
-        StageRunner runner = new StageRunner(name, cmn, cfg.stage2(), train.size(), train::captionCount, cfg.seed(),
-                rng, dir, log);
+        StageRunner runner = pretrainedRate(new StageRunner(name, cmn, cfg.stage2(), train.size(),
+                train::captionCount, cfg.seed(), rng, dir, log));
         TextEncoder teacherText = teacher == null ? null : teacher.text;
         StageRunner.ValFn score = () -> evalCmn(cmn, val, mtTag).mR();
         if (replaySteps && train.split().frames() == null) {

@@ -70,6 +70,8 @@ public final class StageRunner {
     private final Path dir;
     private final PrintStream log;
     private int checkpointEvery = 50;
+    private String scaledPrefix = "";
+    private double lrScale = 1.0;
 
     public StageRunner(String name, Module model, Cl2cmConfig.Stage cfg, int items, IntUnaryOperator captionCount,
                        long seed, Rng dropoutRng, Path dir, PrintStream log) {
@@ -89,8 +91,19 @@ public final class StageRunner {
         return this;
     }
 
+    /** Trains the parameters whose names start with {@code prefix} at {@code factor} times the stage's rate. */
+    public StageRunner scaleLr(String prefix, double factor) {
+        this.scaledPrefix = prefix;
+        this.lrScale = factor;
+        return this;
+    }
+
     public Path lastCheckpoint() {
         return dir.resolve(name + "-last.safetensors");
+    }
+
+    private Path epochCheckpoint(int epochsDone) {
+        return dir.resolve(name + "-epoch" + epochsDone + ".safetensors");
     }
 
     public Path bestWeights() {
@@ -148,6 +161,9 @@ public final class StageRunner {
             }
         });
         Adam opt = Adam.adamW(params, cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay());
+        if (!scaledPrefix.isEmpty() && lrScale != 1.0) {
+            params.keySet().stream().filter(k -> k.startsWith(scaledPrefix)).forEach(k -> opt.scaleLr(k, lrScale));
+        }
         LrSchedule schedule = new LrSchedule(cfg.lr(), Math.round(cfg.warmupFraction() * total), Math.max(1, total),
                 LrSchedule.Decay.COSINE, cfg.lr() * 0.01);
         int epoch = 0;
@@ -209,7 +225,7 @@ public final class StageRunner {
                     best = score;
                     bestEpoch = epoch;
                     bad = 0;
-                    SafeTensors.write(bestWeights(), model.stateDict(), Map.of("epoch", Integer.toString(epoch + 1),
+                    SafeTensors.write(bestWeights(), model.trainedStateDict(), Map.of("epoch", Integer.toString(epoch + 1),
                             "val_score", Double.toString(score)));
                 } else {
                     bad++;
@@ -220,7 +236,10 @@ public final class StageRunner {
                         (System.nanoTime() - t0) / 1e9, stopped ? ", stopping early" : "");
                 epoch++;
                 first = 0;
-                save(dir.resolve(name + "-epoch" + epoch + ".safetensors"), opt, epoch, 0, best, bestEpoch, bad, stopped);
+                save(epochCheckpoint(epoch), opt, epoch, 0, best, bestEpoch, bad, stopped);
+                if (cfg.keepEpochCheckpoints() > 0) {
+                    Files.deleteIfExists(epochCheckpoint(epoch - cfg.keepEpochCheckpoints()));
+                }
                 save(lastCheckpoint(), opt, epoch, 0, best, bestEpoch, bad, stopped);
             }
         }

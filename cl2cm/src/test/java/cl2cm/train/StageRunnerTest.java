@@ -24,7 +24,7 @@ class StageRunnerTest {
     Path dir;
 
     private static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());
-    private static final Cl2cmConfig.Stage STAGE = new Cl2cmConfig.Stage(3, 16, 0.01, 0.01, 0.1, 1.0, 0);
+    private static final Cl2cmConfig.Stage STAGE = new Cl2cmConfig.Stage(3, 16, 0.01, 0.01, 0.1, 1.0, 0, 0);
 
     /** A small classification problem: two spirals, with a dropout layer so the generator state matters. */
     private static final class Problem {
@@ -49,7 +49,11 @@ class StageRunnerTest {
         }
 
         StageRunner runner(Path d) {
-            return new StageRunner("toy", model, STAGE, data.size(), i -> 1, 5, rng, d, QUIET).checkpointEvery(3);
+            return runner(d, STAGE);
+        }
+
+        StageRunner runner(Path d, Cl2cmConfig.Stage stage) {
+            return new StageRunner("toy", model, stage, data.size(), i -> 1, 5, rng, d, QUIET).checkpointEvery(3);
         }
     }
 
@@ -66,6 +70,47 @@ class StageRunnerTest {
         Problem resumed = new Problem();   // a fresh process: new objects, state only from the checkpoint
         resumed.runner(dir.resolve("b")).run(resumed.step(-1), () -> 0.0, true);
         assertArrayEquals(expected, resumed.model.namedParameters().get("out.weight").toDoubleArray(), 0.0);
+    }
+
+    /**
+     * A frozen layer (a pre-trained encoder's lower layers) stays out of checkpoints and best weights: it keeps the
+     * values the model was built with, and resuming still reaches the same weights. Only the latest
+     * keepEpochCheckpoints per-epoch checkpoints stay on disk.
+     */
+    @Test
+    void frozenParametersStayOutOfCheckpointsAndOnlyTheLatestEpochsAreKept() throws IOException {
+        Cl2cmConfig.Stage keepOne = new Cl2cmConfig.Stage(3, 16, 0.01, 0.01, 0.1, 1.0, 0, 1);
+        Problem straight = new Problem();
+        straight.model.children().get("l1").setFrozen(true);
+        straight.runner(dir.resolve("a"), keepOne).run(straight.step(-1), () -> 0.0, false);
+        double[] expected = straight.model.namedParameters().get("out.weight").toDoubleArray();
+
+        Problem killed = new Problem();
+        killed.model.children().get("l1").setFrozen(true);
+        assertThrows(IllegalStateException.class,
+                () -> killed.runner(dir.resolve("b"), keepOne).run(killed.step(13), () -> 0.0, false));
+        Problem resumed = new Problem();
+        resumed.model.children().get("l1").setFrozen(true);
+        resumed.runner(dir.resolve("b"), keepOne).run(resumed.step(-1), () -> 0.0, true);
+        assertArrayEquals(expected, resumed.model.namedParameters().get("out.weight").toDoubleArray(), 0.0);
+
+        Path b = dir.resolve("b");
+        for (Path file : java.util.List.of(b.resolve("toy-last.safetensors"), b.resolve("toy-best.safetensors"))) {
+            try (SafeTensors.Reader r = SafeTensors.open(file)) {
+                String names = r.entries().keySet().toString();
+                assertTrue(!names.contains("l1.") && names.contains("l2.weight"), file + ": " + names);
+            }
+        }
+        assertTrue(b.resolve("toy-epoch3.safetensors").toFile().exists());
+        assertTrue(!b.resolve("toy-epoch2.safetensors").toFile().exists()
+                && !b.resolve("toy-epoch1.safetensors").toFile().exists(), "older epoch checkpoints are deleted");
+
+        // A strict load still names a missing parameter that trains.
+        Map<String, Tensor> partial = new java.util.LinkedHashMap<>(resumed.model.trainedStateDict());
+        partial.remove("l2.bias");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> resumed.model.loadStateDict(partial, true));
+        assertTrue(e.getMessage().contains("missing [l2.bias]"), e.getMessage());
     }
 
     @Test

@@ -10,10 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A training checkpoint in one safetensors file, written atomically: the model's state dict under
- * {@code model.<name>}, the optimizer state under {@code optimizer.<slot>.<name>}, and string metadata (optimizer
- * step and learning rate under {@code optimizer.*}, plus whatever the trainer adds: epoch, RNG state, config).
- * The model part alone, without the prefix, is what {@link SafeTensors#write} of {@code module.stateDict()} gives.
+ * A training checkpoint in one safetensors file, written atomically: the model's trained state (its state dict
+ * without frozen parameters, {@link Module#trainedStateDict()}) under {@code model.<name>}, the optimizer state under
+ * {@code optimizer.<slot>.<name>}, and string metadata (optimizer step and learning rate under {@code optimizer.*},
+ * plus whatever the trainer adds: epoch, RNG state, config). The model part alone, without the prefix, is what
+ * {@link SafeTensors#write} of {@code module.trainedStateDict()} gives.
  */
 public final class Checkpoint {
     private static final String MODEL = "model.";
@@ -24,7 +25,7 @@ public final class Checkpoint {
 
     public static void save(Path file, Module model, Optimizer optimizer, Map<String, String> extra) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        model.stateDict().forEach((k, v) -> tensors.put(MODEL + k, v));
+        model.trainedStateDict().forEach((k, v) -> tensors.put(MODEL + k, v));
         Map<String, String> meta = new LinkedHashMap<>();
         if (optimizer != null) {
             optimizer.stateDict().forEach((k, v) -> tensors.put(OPT + k, v));

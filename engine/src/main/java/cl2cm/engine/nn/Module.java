@@ -92,13 +92,34 @@ public abstract class Module {
     }
 
     /**
-     * Copies tensors into the parameters and buffers of the same names. With {@code strict}, missing and
-     * unexpected names are errors; a shape mismatch always is.
+     * What training changes: the state dict without the frozen parameters, which keep the values the model was built
+     * with (a pre-trained encoder's lower layers, loaded from its own folder: 80 of mBERT's 96 million weights when
+     * its top 2 layers train). Checkpoints and best weights store this.
+     */
+    public Map<String, Tensor> trainedStateDict() {
+        Map<String, Tensor> out = stateDict();
+        namedParameters().forEach((k, p) -> {
+            if (!p.requiresGrad()) {
+                out.remove(k);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Copies tensors into the parameters and buffers of the same names. With {@code strict}, unexpected names and
+     * missing ones are errors, except frozen parameters, which keep their values (see {@link #trainedStateDict()});
+     * a shape mismatch always is an error.
      */
     public void loadStateDict(Map<String, Tensor> state, boolean strict) {
         Map<String, Tensor> own = stateDict();
         Set<String> missing = new LinkedHashSet<>(own.keySet());
         missing.removeAll(state.keySet());
+        namedParameters().forEach((k, p) -> {
+            if (!p.requiresGrad()) {
+                missing.remove(k);
+            }
+        });
         Set<String> unexpected = new LinkedHashSet<>(state.keySet());
         unexpected.removeAll(own.keySet());
         if (strict && (!missing.isEmpty() || !unexpected.isEmpty())) {

@@ -22,8 +22,12 @@ public final class Adam extends Optimizer {
     private final double eps;
     private final double weightDecay;
     private final boolean decoupled;
-    /** {lr, t} of the current step, refilled by prepareStep() and uploaded by applyStep() (see Backend.adamUpdate). */
-    private final double[] stepScalars = new double[2];
+    /**
+     * {lr * scale, t} of the current step for each learning-rate scale in use (see {@link #scaleLr}), refilled by
+     * prepareStep() and uploaded by applyStep() (see Backend.adamUpdate). The arrays stay the same objects, so that a
+     * replayed step reads the current values.
+     */
+    private final Map<Double, double[]> stepScalars = new java.util.TreeMap<>();
 
     private Adam(Map<String, Parameter> params, double lr, double beta1, double beta2, double eps, double weightDecay,
                  boolean decoupled) {
@@ -53,8 +57,13 @@ public final class Adam extends Optimizer {
     @Override
     public void prepareStep() {
         super.prepareStep();
-        stepScalars[0] = lr;
-        stepScalars[1] = step;
+        for (String name : params.keySet()) {
+            stepScalars.computeIfAbsent(lrScale(name), k -> new double[2]);
+        }
+        stepScalars.forEach((scale, scalars) -> {
+            scalars[0] = lr * scale;
+            scalars[1] = step;
+        });
     }
 
     @Override
@@ -64,18 +73,21 @@ public final class Adam extends Optimizer {
 
     @Override
     protected void apply(List<Update> updates) {
-        Map<Backend, List<Backend.AdamTensors>> byBackend = new LinkedHashMap<>();
+        // One multi-tensor update per (backend, learning-rate scale).
+        record Group(Backend backend, double scale) {
+        }
+        Map<Group, List<Backend.AdamTensors>> groups = new LinkedHashMap<>();
         for (Update u : updates) {
             Parameter p = u.param();
             Tensor m = slot("exp_avg", u.name(), p);
             Tensor v = slot("exp_avg_sq", u.name(), p);
-            byBackend.computeIfAbsent(p.backend(), b -> new ArrayList<>()).add(new Backend.AdamTensors(p.storage(),
-                    u.grad().storage(), m.storage(), v.storage()));
+            groups.computeIfAbsent(new Group(p.backend(), lrScale(u.name())), g -> new ArrayList<>())
+                    .add(new Backend.AdamTensors(p.storage(), u.grad().storage(), m.storage(), v.storage()));
         }
-        byBackend.forEach((backend, tensors) -> {
+        groups.forEach((group, tensors) -> {
             try (TensorScope scope = TensorScope.open("adam step scalars")) {
-                Storage scalars = backend.fromDoubles(DType.F64, stepScalars);
-                backend.adamUpdate(tensors, scalars, beta1, beta2, eps, weightDecay, decoupled);
+                Storage scalars = group.backend().fromDoubles(DType.F64, stepScalars.get(group.scale()));
+                group.backend().adamUpdate(tensors, scalars, beta1, beta2, eps, weightDecay, decoupled);
             }
         });
     }

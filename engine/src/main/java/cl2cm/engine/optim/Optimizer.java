@@ -19,6 +19,8 @@ import java.util.Map;
 public abstract class Optimizer {
     protected final Map<String, Parameter> params;
     protected final Map<String, Tensor> state = new LinkedHashMap<>();
+    /** Learning-rate multipliers by parameter name (absent: 1). */
+    private final Map<String, Double> lrScales = new LinkedHashMap<>();
     protected double lr;
     protected long step;
 
@@ -33,6 +35,25 @@ public abstract class Optimizer {
 
     public void setLr(double lr) {
         this.lr = lr;
+    }
+
+    /**
+     * Updates the named parameter with {@code factor} times the learning rate from now on, e.g. pre-trained weights
+     * fine-tuned more gently than layers trained from scratch (PyTorch: a parameter group with its own lr).
+     */
+    public void scaleLr(String name, double factor) {
+        if (!params.containsKey(name)) {
+            throw new IllegalArgumentException("scaleLr: no parameter '" + name + "' in this optimizer");
+        }
+        if (!(factor > 0) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("scaleLr: factor for '" + name + "' must be positive, got " + factor);
+        }
+        lrScales.put(name, factor);
+    }
+
+    /** The learning-rate multiplier of the named parameter (1 unless {@link #scaleLr} set another). */
+    protected double lrScale(String name) {
+        return lrScales.getOrDefault(name, 1.0);
     }
 
     /** Number of updates done so far. */

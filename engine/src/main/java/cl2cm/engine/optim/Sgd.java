@@ -25,6 +25,7 @@ public final class Sgd extends Optimizer {
     protected void update(String name, Parameter p, Tensor grad) {
         var be = p.backend();
         long n = p.numel();
+        double lr = this.lr * lrScale(name);
         Tensor g = grad;
         if (weightDecay != 0) {
             g = grad.contiguousCopy();

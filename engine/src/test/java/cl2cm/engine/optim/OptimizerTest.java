@@ -54,6 +54,39 @@ class OptimizerTest {
     }
 
     @Test
+    void scaledLearningRateMovesOnlyItsParameterLessAndFollowsTheSchedule() {
+        // Same gradients, same optimizer: p moves by lr * sign(g) on Adam's first step, q by 0.1 of that; the
+        // scaled rate follows later setLr calls (a schedule), and AdamW's decay uses it too.
+        Parameter p = param(0.5f);
+        Parameter q = param(0.5f);
+        Adam opt = Adam.adamW(new java.util.LinkedHashMap<>(Map.of("p", p, "q", q)), 0.01, 0.9, 0.999, 1e-8, 0.0);
+        opt.scaleLr("q", 0.1);
+        setGrad(p, 3f);
+        setGrad(q, 3f);
+        opt.step();
+        assertEquals(0.49f, p.toFloatArray()[0], 1e-6f);
+        assertEquals(0.499f, q.toFloatArray()[0], 1e-6f);
+
+        Parameter r = param(2f);
+        Adam decay = Adam.adamW(Map.of("r", r), 0.1, 0.9, 0.999, 1e-8, 0.5);
+        decay.scaleLr("r", 0.5);
+        decay.setLr(0.2);
+        setGrad(r, 0f);
+        decay.step(); // r *= 1 - (0.2 * 0.5) * 0.5
+        assertEquals(2f * (1 - 0.05f), r.toFloatArray()[0], 1e-6f);
+
+        Parameter s = param(1f);
+        Sgd sgd = new Sgd(Map.of("s", s), 0.1, 0.0, 0.0, false);
+        sgd.scaleLr("s", 0.5);
+        setGrad(s, 1f);
+        sgd.step();
+        assertEquals(0.95f, s.toFloatArray()[0], 1e-6f);
+
+        assertThrows(IllegalArgumentException.class, () -> opt.scaleLr("missing", 0.5));
+        assertThrows(IllegalArgumentException.class, () -> opt.scaleLr("p", 0.0));
+    }
+
+    @Test
     void scheduleWarmsUpThenDecays() {
         LrSchedule s = new LrSchedule(1.0, 10, 110, LrSchedule.Decay.COSINE, 0.0);
         assertEquals(0.1, s.lr(1), 1e-12);
