@@ -154,8 +154,8 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
                 "temperatures must be positive");
         require(loss.lambdaKd() >= 0 && loss.lambdaOt() >= 0, "loss weights must be >= 0");
         for (Stage s : List.of(stage1, stage2)) {
-            require(s.epochs() >= 0 && s.batch() >= 2 && s.lr() > 0 && s.clipNorm() > 0 && s.keepEpochCheckpoints() >= 0,
-                    "each stage needs epochs >= 0, batch >= 2, lr > 0, clipNorm > 0, keepEpochCheckpoints >= 0");
+            require(s.epochs() >= 0 && s.batch() >= 2 && s.lr() > 0 && s.clipNorm() > 0
+                            && s.keepEpochCheckpoints() >= 0, "each stage needs epochs >= 0, batch >= 2, lr > 0, clipNorm > 0, keepEpochCheckpoints >= 0");
         }
         return this;
     }

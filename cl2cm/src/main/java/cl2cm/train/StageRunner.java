@@ -225,8 +225,8 @@ public final class StageRunner {
                     best = score;
                     bestEpoch = epoch;
                     bad = 0;
-                    SafeTensors.write(bestWeights(), model.trainedStateDict(), Map.of("epoch", Integer.toString(epoch + 1),
-                            "val_score", Double.toString(score)));
+                    SafeTensors.write(bestWeights(), model.trainedStateDict(), Map.of("epoch",
+                            Integer.toString(epoch + 1), "val_score", Double.toString(score)));
                 } else {
                     bad++;
                 }

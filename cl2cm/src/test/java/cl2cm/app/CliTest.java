@@ -178,8 +178,9 @@ class CliTest {
         assertTrue(!trained.containsKey("text.bert.embeddings.word_embeddings.weight")
                 && !trained.containsKey("text.bert.encoder.layer.0.output.dense.weight"), trained.keySet().toString());
         String eval = run("eval", "--run", out.toString(), "--model", "cl2cm");
-        assertEquals(new ObjectMapper().readTree(out.resolve("metrics.json").toFile()).get("cl2cm").get("mR").asDouble(),
-                new ObjectMapper().readTree(eval).get("mR").asDouble(), 1e-9, "eval reproduces the demo's test numbers");
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.readTree(out.resolve("metrics.json").toFile()).get("cl2cm").get("mR").asDouble(),
+                json.readTree(eval).get("mR").asDouble(), 1e-9, "eval reproduces the demo's test numbers");
         float[] before = original.get("encoder.layer.1.output.dense.weight").toFloatArray();
         float[] after = trained.get("text.bert.encoder.layer.1.output.dense.weight").toFloatArray();
         double moved = 0;

@@ -98,12 +98,18 @@ public abstract class Module {
      */
     public Map<String, Tensor> trainedStateDict() {
         Map<String, Tensor> out = stateDict();
+        out.keySet().removeAll(frozenParameterNames());
+        return out;
+    }
+
+    private Set<String> frozenParameterNames() {
+        Set<String> frozen = new LinkedHashSet<>();
         namedParameters().forEach((k, p) -> {
             if (!p.requiresGrad()) {
-                out.remove(k);
+                frozen.add(k);
             }
         });
-        return out;
+        return frozen;
     }
 
     /**
@@ -115,11 +121,7 @@ public abstract class Module {
         Map<String, Tensor> own = stateDict();
         Set<String> missing = new LinkedHashSet<>(own.keySet());
         missing.removeAll(state.keySet());
-        namedParameters().forEach((k, p) -> {
-            if (!p.requiresGrad()) {
-                missing.remove(k);
-            }
-        });
+        missing.removeAll(frozenParameterNames());
         Set<String> unexpected = new LinkedHashSet<>(state.keySet());
         unexpected.removeAll(own.keySet());
         if (strict && (!missing.isEmpty() || !unexpected.isEmpty())) {
