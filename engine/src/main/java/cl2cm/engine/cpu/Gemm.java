@@ -79,8 +79,9 @@ final class Gemm {
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             int slivers = (nc + NR - 1) / NR;
-            // Split columns too when there are fewer row blocks than threads (small M: conv weight gradients).
-            int nSplit = parallel ? Math.max(1, Math.min(slivers, (2 * Parallel.threads() + mBlocks - 1) / mBlocks)) : 1;
+            // Split columns too until there are about four tasks per thread (small M: conv weight gradients; 1024
+            // rows are only 11 blocks), so that threads taking tasks as they finish end together.
+            int nSplit = parallel ? Math.max(1, Math.min(slivers, (4 * Parallel.threads() + mBlocks - 1) / mBlocks)) : 1;
             for (int pc = 0; pc < k; pc += kBlock) {
                 int kc = Math.min(kBlock, k - pc);
                 long bOff = bBase + pc * b.rowStride() + jc * b.colStride();
@@ -97,27 +98,26 @@ final class Gemm {
                 }
                 final int fjc = jc;
                 final int fpc = pc;
-                Parallel.RangeBody body = (s, e) -> {
+                Parallel.Task body = task -> {
                     float[] ap = A_PACK.get();
                     float[] edge = EDGE.get();
                     float[] edgeB = EDGE_B.get();
-                    for (int task = s; task < e; task++) {
-                        int blk = task / nSplit;
-                        int part = task % nSplit;
-                        int j0 = (int) ((long) slivers * part / nSplit) * NR;
-                        int j1 = Math.min(nc, (int) ((long) slivers * (part + 1) / nSplit) * NR);
-                        int ic = blk * MC;
-                        int mc = Math.min(MC, m - ic);
-                        packA(av, aBase + ic * a.rowStride() + fpc * a.colStride(), (int) a.rowStride(),
-                                (int) a.colStride(), mc, kc, alpha, ap);
-                        macroKernel(mc, j0, j1, kc, ap, !direct, bSrc, bStart, bLd, c, cOff + ic * n + fjc, n, edge,
-                                edgeB);
-                    }
+                    int blk = task / nSplit;
+                    int part = task % nSplit;
+                    int j0 = (int) ((long) slivers * part / nSplit) * NR;
+                    int j1 = Math.min(nc, (int) ((long) slivers * (part + 1) / nSplit) * NR);
+                    int ic = blk * MC;
+                    int mc = Math.min(MC, m - ic);
+                    packA(av, aBase + ic * a.rowStride() + fpc * a.colStride(), (int) a.rowStride(),
+                            (int) a.colStride(), mc, kc, alpha, ap);
+                    macroKernel(mc, j0, j1, kc, ap, !direct, bSrc, bStart, bLd, c, cOff + ic * n + fjc, n, edge, edgeB);
                 };
                 if (parallel) {
-                    Parallel.forRange(mBlocks * nSplit, 1, body);
+                    Parallel.forEachTask(mBlocks * nSplit, body);
                 } else {
-                    body.run(0, mBlocks * nSplit);
+                    for (int task = 0; task < mBlocks * nSplit; task++) {
+                        body.run(task);
+                    }
                 }
             }
         }

@@ -57,6 +57,26 @@ public final class Parallel {
         POOL.invoke(new Chunks(body, n, chunks, 0, chunks));
     }
 
+    /** A task of {@link #forEachTask}. */
+    @FunctionalInterface
+    public interface Task {
+        void run(int task);
+    }
+
+    /**
+     * Runs tasks 0 .. n-1 on up to {@link #threads()} threads, each thread taking the next task not yet started, so
+     * that uneven tasks or a slow thread do not leave the others idle. Only for tasks that write disjoint outputs:
+     * which thread runs a task then does not change any result.
+     */
+    public static void forEachTask(int n, Task task) {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        forRange(Math.min(n, THREADS), 1, (s, e) -> {
+            for (int t = next.getAndIncrement(); t < n; t = next.getAndIncrement()) {
+                task.run(t);
+            }
+        });
+    }
+
     private static final class Chunks extends RecursiveAction {
         private final RangeBody body;
         private final int n;
