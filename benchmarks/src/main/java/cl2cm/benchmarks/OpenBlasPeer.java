@@ -13,9 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The engine's float32 GEMM against OpenBLAS in one JVM, alternating: each round times a few engine products, then a
@@ -121,8 +119,7 @@ public final class OpenBlasPeer {
             ratio[r] = peerS[r] / oursS[r];
         }
         double flop = 2.0 * m * n * k;
-        double[] sortedRatio = ratio.clone();
-        Arrays.sort(sortedRatio);
+        double[] sortedRatio = sorted(ratio);
         System.out.printf("%-8d %-16s %12.1f %12.1f %7.2fx  [%.2f, %.2f]%n", threads, shape, flop / median(oursS) / 1e9,
                 flop / median(peerS) / 1e9, median(ratio), sortedRatio[0], sortedRatio[ROUNDS - 1]);
         a.storage().release();
@@ -145,12 +142,13 @@ public final class OpenBlasPeer {
         }
     }
 
+    private static double[] sorted(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s;
+    }
+
     private static double median(double[] v) {
-        List<Double> s = new ArrayList<>();
-        for (double x : v) {
-            s.add(x);
-        }
-        s.sort(null);
-        return s.get(s.size() / 2);
+        return sorted(v)[v.length / 2];
     }
 }
