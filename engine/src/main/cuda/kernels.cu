@@ -700,11 +700,12 @@ __device__ void attention_scores(const T* sq, const T* sk, int ld, const T* mask
     }
 }
 
-// out[i, d] = sum_j a[i, j] x[j, d] (a [rows, inner] with row stride lda, x rows ldx apart) written to
+// out[i, d] = sum_j a[i, j] x[j, d] for i < rows, j < inner, with a[i, j] at a[i * ars + j * acs] (ars = lda, acs = 1 for
+// a itself; ars = 1, acs = lda for the transpose of a stored [inner, rows]) and x rows ldx apart, written to
 // dst[(row0 + i) * width + col0 + d].
 template <typename T>
-__device__ void attention_product(const T* a, int lda, const T* x, int ldx, int rows, int inner, int hd, T* dst,
-                                  long long row0, long long width, int col0) {
+__device__ void attention_product(const T* a, int ars, int acs, const T* x, int ldx, int rows, int inner, int hd,
+                                  T* dst, long long row0, long long width, int col0) {
     int groups = (rows + TILE - 1) / TILE;
     for (int e = threadIdx.x; e < groups * hd; e += blockDim.x) {
         int i0 = (e / hd) * TILE, d = e % hd;
@@ -713,34 +714,12 @@ __device__ void attention_product(const T* a, int lda, const T* x, int ldx, int 
             T xv = x[j * ldx + d];
 #pragma unroll
             for (int r = 0; r < TILE; r++) {
-                if (i0 + r < rows) acc[r] += a[(i0 + r) * lda + j] * xv;
+                if (i0 + r < rows) acc[r] += a[(i0 + r) * ars + j * acs] * xv;
             }
         }
 #pragma unroll
         for (int r = 0; r < TILE; r++) {
             if (i0 + r < rows) dst[(row0 + i0 + r) * width + col0 + d] = acc[r];
-        }
-    }
-}
-
-// out[j, d] = sum_i a[i, j] x[i, d]: the same with a transposed (a [inner, cols], row stride lda; x rows ldx apart).
-template <typename T>
-__device__ void attention_product_t(const T* a, int lda, const T* x, int ldx, int cols, int inner, int hd, T* dst,
-                                    long long row0, long long width, int col0) {
-    int groups = (cols + TILE - 1) / TILE;
-    for (int e = threadIdx.x; e < groups * hd; e += blockDim.x) {
-        int j0 = (e / hd) * TILE, d = e % hd;
-        T acc[TILE] = {};
-        for (int i = 0; i < inner; i++) {
-            T xv = x[i * ldx + d];
-#pragma unroll
-            for (int r = 0; r < TILE; r++) {
-                if (j0 + r < cols) acc[r] += a[i * lda + j0 + r] * xv;
-            }
-        }
-#pragma unroll
-        for (int r = 0; r < TILE; r++) {
-            if (j0 + r < cols) dst[(row0 + j0 + r) * width + col0 + d] = acc[r];
         }
     }
 }
@@ -789,7 +768,7 @@ __device__ void attention(const T* q, const T* k, const T* v, const T* mask, T* 
         }
     }
     __syncthreads();
-    attention_product(ss, tk, sv, ld, tq, tk, hd, out, (long long) b * tq, width, h * hd);
+    attention_product(ss, tk, 1, sv, ld, tq, tk, hd, out, (long long) b * tq, width, h * hd);
 }
 
 // Gradients of attention with respect to q, k and v (same layouts) from lse and the output gradient gout. With
@@ -824,7 +803,7 @@ __device__ void attention_backward(const T* q, const T* k, const T* v, const T* 
         sd[e] = dropped(pr, seed, base + e, p, dscale);
     }
     __syncthreads();
-    attention_product_t(sd, tk, sg, hd, tk, tq, hd, gv, (long long) b * tk, width, h * hd);
+    attention_product(sd, 1, tk, sg, hd, tk, tq, hd, gv, (long long) b * tk, width, h * hd);
     __syncthreads();
     attention_scores(sg, sv, ld, (const T*) nullptr, b, tq, tk, hd, (T) 1, sd);   // gout v^T, dropped below
     __syncthreads();
@@ -840,8 +819,8 @@ __device__ void attention_backward(const T* q, const T* k, const T* v, const T* 
         for (int j = lane; j < tk; j += 32) sd[i * tk + j] = sp[i * tk + j] * (sd[i * tk + j] - dot) * scale;
     }
     __syncthreads();
-    attention_product(sd, tk, sk, ld, tq, tk, hd, gq, (long long) b * tq, width, h * hd);
-    attention_product_t(sd, tk, sq, hd, tk, tq, hd, gk, (long long) b * tk, width, h * hd);
+    attention_product(sd, tk, 1, sk, ld, tq, tk, hd, gq, (long long) b * tq, width, h * hd);
+    attention_product(sd, 1, tk, sq, hd, tk, tq, hd, gk, (long long) b * tk, width, h * hd);
 }
 
 // ---- multi-tensor ops ------------------------------------------------------------------------------------------
