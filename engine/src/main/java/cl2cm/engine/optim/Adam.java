@@ -23,9 +23,9 @@ public final class Adam extends Optimizer {
     private final double weightDecay;
     private final boolean decoupled;
     /**
-     * {lr * scale, t} of the current step for each learning-rate scale in use (see {@link #scaleLr}), refilled by
-     * prepareStep() and uploaded by applyStep() (see Backend.adamUpdate). The arrays stay the same objects, so that a
-     * replayed step reads the current values.
+     * {lr * scale, t} of the current step for each learning-rate scale in use (see {@link #scaleLr}): made by the
+     * first apply() that meets the scale, refilled by every later prepareStep(), and uploaded by applyStep() (see
+     * Backend.adamUpdate). The arrays stay the same objects, so that a replayed step reads the current values.
      */
     private final Map<Double, double[]> stepScalars = new java.util.TreeMap<>();
 
@@ -57,13 +57,13 @@ public final class Adam extends Optimizer {
     @Override
     public void prepareStep() {
         super.prepareStep();
-        for (String name : params.keySet()) {
-            stepScalars.computeIfAbsent(lrScale(name), k -> new double[2]);
-        }
-        stepScalars.forEach((scale, scalars) -> {
-            scalars[0] = lr * scale;
-            scalars[1] = step;
-        });
+        stepScalars.forEach((scale, scalars) -> fillScalars(scale, scalars));
+    }
+
+    private double[] fillScalars(double scale, double[] scalars) {
+        scalars[0] = lr * scale;
+        scalars[1] = step;
+        return scalars;
     }
 
     @Override
@@ -86,7 +86,8 @@ public final class Adam extends Optimizer {
         }
         groups.forEach((group, tensors) -> {
             try (TensorScope scope = TensorScope.open("adam step scalars")) {
-                Storage scalars = group.backend().fromDoubles(DType.F64, stepScalars.get(group.scale()));
+                double[] current = stepScalars.computeIfAbsent(group.scale(), k -> fillScalars(k, new double[2]));
+                Storage scalars = group.backend().fromDoubles(DType.F64, current);
                 group.backend().adamUpdate(tensors, scalars, beta1, beta2, eps, weightDecay, decoupled);
             }
         });
