@@ -20,7 +20,14 @@ import jdk.incubator.vector.VectorSpecies;
 final class Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    static final int MR = 6;
+    /**
+     * Rows of the micro-tile. Its 2 x MR accumulators, the two vectors of B's row and the broadcast values of A must
+     * fit the vector registers, or C2 spills an accumulator to the stack and the kernel runs at about half speed:
+     * 6 rows (15 of 16 registers) where there are 16 (AVX2), 12 where there are 32 (AVX-512, known by its 16-lane
+     * float vectors; measured 1.10-1.18x over 6 rows on the GPU host's Xeon). The system property
+     * {@code cl2cm.gemm.rows} (6 or 12) overrides the choice, so that every machine can test both kernels.
+     */
+    static final int MR = microTileRows();
     static final int NR = 2 * L;
     private static final int KC = 512;
     /**
@@ -29,15 +36,28 @@ final class Gemm {
      * at 23 vs 17 GFLOP/s; packed products prefer 512: 1024^3 at 41-62 vs 37).
      */
     private static final int KC_DIRECT = 256;
-    private static final int MC = 96;   // multiple of MR
+    private static final int MC = 96;   // multiple of MR (6 and 12)
     private static final int NC = 2048; // multiple of NR for every vector width
 
     private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[MC * KC]);
+    /** All of A's blocks for one k block, packed once when several tasks share each block (see single()). */
+    private static final ThreadLocal<float[]> A_SHARED = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> B_PACK = ThreadLocal.withInitial(() -> new float[KC * NC]);
     private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
     private static final ThreadLocal<float[]> EDGE_B = ThreadLocal.withInitial(() -> new float[KC * NR]);
 
     private Gemm() {
+    }
+
+    private static int microTileRows() {
+        String p = System.getProperty("cl2cm.gemm.rows");
+        if (p == null || p.isBlank()) {
+            return L >= 16 ? 12 : 6;
+        }
+        if (!p.trim().equals("6") && !p.trim().equals("12")) {
+            throw new IllegalArgumentException("system property cl2cm.gemm.rows must be 6 or 12, got '" + p + "'");
+        }
+        return Integer.parseInt(p.trim());
     }
 
     static void gemm(int batch, int m, int n, int k, float alpha, MatOperand a, float[] av, MatOperand b, float[] bv,
@@ -62,8 +82,8 @@ final class Gemm {
 
     private static void single(int bi, int m, int n, int k, float alpha, MatOperand a, float[] av, MatOperand b,
                                float[] bv, float beta, float[] c, int cOff, boolean parallel) {
-        scale(c, cOff, m * n, beta);
         if (k == 0 || alpha == 0) {
+            scale(c, cOff, m, n, n, beta);
             return;
         }
         long aBase = a.batchOffset(bi);
@@ -98,19 +118,36 @@ final class Gemm {
                 }
                 final int fjc = jc;
                 final int fpc = pc;
+                final long aOff = aBase + pc * a.colStride();
+                // A block shared by several column tasks is packed once, up front, rather than again by each of its
+                // tasks (at 16 threads a 1024^3 product's blocks are split 6 ways).
+                final float[] aShared = nSplit > 1 ? sharedA(mBlocks * MC * kc) : null;
+                if (aShared != null) {
+                    Parallel.forEachTask(mBlocks, blk -> packA(av, aOff + blk * MC * a.rowStride(), (int) a.rowStride(),
+                            (int) a.colStride(), Math.min(MC, m - blk * MC), kc, alpha, aShared, blk * MC * kc));
+                }
                 Parallel.Task body = task -> {
-                    float[] ap = A_PACK.get();
-                    float[] edge = EDGE.get();
-                    float[] edgeB = EDGE_B.get();
                     int blk = task / nSplit;
                     int part = task % nSplit;
                     int j0 = (int) ((long) slivers * part / nSplit) * NR;
                     int j1 = Math.min(nc, (int) ((long) slivers * (part + 1) / nSplit) * NR);
                     int ic = blk * MC;
                     int mc = Math.min(MC, m - ic);
-                    packA(av, aBase + ic * a.rowStride() + fpc * a.colStride(), (int) a.rowStride(),
-                            (int) a.colStride(), mc, kc, alpha, ap);
-                    macroKernel(mc, j0, j1, kc, ap, !direct, bSrc, bStart, bLd, c, cOff + ic * n + fjc, n, edge, edgeB);
+                    float[] ap = aShared;
+                    int apOff = blk * MC * kc;
+                    if (ap == null) {
+                        ap = A_PACK.get();
+                        apOff = 0;
+                        packA(av, aOff + ic * a.rowStride(), (int) a.rowStride(), (int) a.colStride(), mc, kc, alpha,
+                                ap, 0);
+                    }
+                    if (fpc == 0) {
+                        // beta on this task's own block of C, just before it accumulates there: spread over the
+                        // threads and still in cache, where one thread used to scale all of C before the others began
+                        scale(c, cOff + ic * n + fjc + j0, mc, j1 - j0, n, beta);
+                    }
+                    macroKernel(mc, j0, j1, kc, ap, apOff, !direct, bSrc, bStart, bLd, c, cOff + ic * n + fjc, n,
+                            EDGE.get(), EDGE_B.get());
                 };
                 if (parallel) {
                     Parallel.forEachTask(mBlocks * nSplit, body);
@@ -123,15 +160,28 @@ final class Gemm {
         }
     }
 
-    private static void scale(float[] c, int off, int len, float beta) {
+    private static float[] sharedA(int size) {
+        float[] buf = A_SHARED.get();
+        if (buf.length < size) {
+            buf = new float[size];
+            A_SHARED.set(buf);
+        }
+        return buf;
+    }
+
+    /** C[0:rows, 0:cols] *= beta, C's rows ldc apart from off; beta 0 writes zeros (NaN in C does not survive). */
+    private static void scale(float[] c, int off, int rows, int cols, int ldc, float beta) {
         if (beta == 1f) {
             return;
         }
-        if (beta == 0f) {
-            java.util.Arrays.fill(c, off, off + len, 0f);
-        } else {
-            for (int i = off; i < off + len; i++) {
-                c[i] *= beta;
+        for (int r = 0; r < rows; r++) {
+            int from = off + r * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, from, from + cols, 0f);
+            } else {
+                for (int i = from; i < from + cols; i++) {
+                    c[i] *= beta;
+                }
             }
         }
     }
@@ -177,8 +227,11 @@ final class Gemm {
         }
     }
 
-    /** Packs an mc x kc block of alpha*A into slivers of MR rows: sliver s holds, for each p, MR values. */
-    private static void packA(float[] av, long base, int rs, int cs, int mc, int kc, float alpha, float[] ap) {
+    /**
+     * Packs an mc x kc block of alpha*A into slivers of MR rows from ap[apOff]: sliver s holds, for each p, MR values.
+     */
+    private static void packA(float[] av, long base, int rs, int cs, int mc, int kc, float alpha, float[] ap,
+                              int apOff) {
         int slivers = (mc + MR - 1) / MR;
         if (rs == 1 && cs != 1) {
             // A^T stored row-major (weight gradients take g^T): each k's mc values are one run of memory. Read each
@@ -189,7 +242,7 @@ final class Gemm {
                 for (int sl = 0; sl < slivers; sl++) {
                     int i0 = sl * MR;
                     int h = Math.min(MR, mc - i0);
-                    int d = sl * kc * MR + p * MR;
+                    int d = apOff + sl * kc * MR + p * MR;
                     for (int i = 0; i < MR; i++) {
                         ap[d + i] = i < h ? alpha * av[src + i0 + i] : 0f;
                     }
@@ -200,7 +253,7 @@ final class Gemm {
         for (int sl = 0; sl < slivers; sl++) {
             int i0 = sl * MR;
             int h = Math.min(MR, mc - i0);
-            int dst = sl * kc * MR;
+            int dst = apOff + sl * kc * MR;
             for (int i = 0; i < MR; i++) {
                 if (i >= h) {
                     for (int p = 0; p < kc; p++) {
@@ -217,12 +270,12 @@ final class Gemm {
     }
 
     /**
-     * C[0:mc, j0:j1] += Apack * B over columns j0..j1 (j0 a multiple of NR). B is either the packed panel
-     * ({@code packed}, sliver s at s * kc * NR) or B itself read in place (row p of column j at
+     * C[0:mc, j0:j1] += Apack * B over columns j0..j1 (j0 a multiple of NR), A's packed block at ap[apOff]. B is either
+     * the packed panel ({@code packed}, sliver s at s * kc * NR) or B itself read in place (row p of column j at
      * {@code bStart + p * bLd + j}); in place, a ragged last sliver is first copied, zero-padded, into {@code edgeB}.
      */
-    private static void macroKernel(int mc, int j0, int j1, int kc, float[] ap, boolean packed, float[] b, long bStart,
-                                    int bLd, float[] c, int cOff, int ldc, float[] edge, float[] edgeB) {
+    private static void macroKernel(int mc, int j0, int j1, int kc, float[] ap, int apOff, boolean packed, float[] b,
+                                    long bStart, int bLd, float[] c, int cOff, int ldc, float[] edge, float[] edgeB) {
         for (int jr = j0; jr < j1; jr += NR) {
             int w = Math.min(NR, j1 - jr);
             float[] bArr = b;
@@ -244,7 +297,7 @@ final class Gemm {
             }
             for (int ir = 0; ir < mc; ir += MR) {
                 int h = Math.min(MR, mc - ir);
-                int aOff = (ir / MR) * kc * MR;
+                int aOff = apOff + (ir / MR) * kc * MR;
                 int co = cOff + ir * ldc + jr;
                 if (h == MR && w == NR) {
                     microKernel(kc, ap, aOff, bArr, bOff, ld, c, co, ldc);
@@ -261,11 +314,18 @@ final class Gemm {
         }
     }
 
-    /**
-     * C[0:6, 0:NR] += Apanel(6 x kc) * B(kc x NR), B's row p at {@code bOff + p * ldb} (ldb = NR for a packed panel);
-     * twelve vector accumulators stay in registers.
-     */
+    /** C[0:MR, 0:NR] += Apanel(MR x kc) * B(kc x NR), B's row p at {@code bOff + p * ldb} (NR for a packed panel). */
     private static void microKernel(int kc, float[] ap, int aOff, float[] bp, int bOff, int ldb, float[] c, int co,
+                                    int ldc) {
+        if (MR == 12) {
+            microKernel12(kc, ap, aOff, bp, bOff, ldb, c, co, ldc);
+        } else {
+            microKernel6(kc, ap, aOff, bp, bOff, ldb, c, co, ldc);
+        }
+    }
+
+    /** The 6-row tile: twelve vector accumulators. */
+    private static void microKernel6(int kc, float[] ap, int aOff, float[] bp, int bOff, int ldb, float[] c, int co,
                                     int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -273,9 +333,10 @@ final class Gemm {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        // Unrolled by two by hand: C2 does not unroll a loop body this large, and one rank-1 update per iteration
-        // left the loop overhead on the critical path (36 GFLOP/s in L1 on the AVX2 development machine; unrolled by
-        // two, 90; by four with separate registers, 60).
+        // Unrolled by two by hand. One rank-1 update per iteration ran at 36 GFLOP/s on the AVX2 development machine
+        // against 90 for this: in that loop C2 hoists the bounds checks, issues the six broadcasts early, and with 16
+        // registers spills one accumulator to the stack (-XX:+PrintAssembly), putting a store and reload on its chain.
+        // Here the checks stay in the loop and keep C2's order.
         int p = 0;
         for (; p + 1 < kc; p += 2) {
             int a = aOff + p * MR;
@@ -363,4 +424,89 @@ final class Gemm {
         FloatVector.fromArray(S, c, co + 5 * ldc + L).add(c51).intoArray(c, co + 5 * ldc + L);
     }
 
+    /**
+     * The 12-row tile: 24 vector accumulators. One rank-1 update per iteration: with 32 registers C2 keeps them all
+     * even when it hoists the loads of the next update, which unrolling by two made it spill (measured on AVX-512).
+     */
+    private static void microKernel12(int kc, float[] ap, int aOff, float[] bp, int bOff, int ldb, float[] c, int co,
+                                      int ldc) {
+        FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
+        FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
+        FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
+        FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
+        FloatVector c4a = FloatVector.zero(S), c4b = FloatVector.zero(S);
+        FloatVector c5a = FloatVector.zero(S), c5b = FloatVector.zero(S);
+        FloatVector c6a = FloatVector.zero(S), c6b = FloatVector.zero(S);
+        FloatVector c7a = FloatVector.zero(S), c7b = FloatVector.zero(S);
+        FloatVector c8a = FloatVector.zero(S), c8b = FloatVector.zero(S);
+        FloatVector c9a = FloatVector.zero(S), c9b = FloatVector.zero(S);
+        FloatVector c10a = FloatVector.zero(S), c10b = FloatVector.zero(S);
+        FloatVector c11a = FloatVector.zero(S), c11b = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int a = aOff + p * 12;
+            int b = bOff + p * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, bp, b);
+            FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+            FloatVector x = FloatVector.broadcast(S, ap[a]);
+            c0a = x.fma(b0, c0a);
+            c0b = x.fma(b1, c0b);
+            x = FloatVector.broadcast(S, ap[a + 1]);
+            c1a = x.fma(b0, c1a);
+            c1b = x.fma(b1, c1b);
+            x = FloatVector.broadcast(S, ap[a + 2]);
+            c2a = x.fma(b0, c2a);
+            c2b = x.fma(b1, c2b);
+            x = FloatVector.broadcast(S, ap[a + 3]);
+            c3a = x.fma(b0, c3a);
+            c3b = x.fma(b1, c3b);
+            x = FloatVector.broadcast(S, ap[a + 4]);
+            c4a = x.fma(b0, c4a);
+            c4b = x.fma(b1, c4b);
+            x = FloatVector.broadcast(S, ap[a + 5]);
+            c5a = x.fma(b0, c5a);
+            c5b = x.fma(b1, c5b);
+            x = FloatVector.broadcast(S, ap[a + 6]);
+            c6a = x.fma(b0, c6a);
+            c6b = x.fma(b1, c6b);
+            x = FloatVector.broadcast(S, ap[a + 7]);
+            c7a = x.fma(b0, c7a);
+            c7b = x.fma(b1, c7b);
+            x = FloatVector.broadcast(S, ap[a + 8]);
+            c8a = x.fma(b0, c8a);
+            c8b = x.fma(b1, c8b);
+            x = FloatVector.broadcast(S, ap[a + 9]);
+            c9a = x.fma(b0, c9a);
+            c9b = x.fma(b1, c9b);
+            x = FloatVector.broadcast(S, ap[a + 10]);
+            c10a = x.fma(b0, c10a);
+            c10b = x.fma(b1, c10b);
+            x = FloatVector.broadcast(S, ap[a + 11]);
+            c11a = x.fma(b0, c11a);
+            c11b = x.fma(b1, c11b);
+        }
+        FloatVector.fromArray(S, c, co).add(c0a).intoArray(c, co);
+        FloatVector.fromArray(S, c, co + L).add(c0b).intoArray(c, co + L);
+        FloatVector.fromArray(S, c, co + ldc).add(c1a).intoArray(c, co + ldc);
+        FloatVector.fromArray(S, c, co + ldc + L).add(c1b).intoArray(c, co + ldc + L);
+        FloatVector.fromArray(S, c, co + 2 * ldc).add(c2a).intoArray(c, co + 2 * ldc);
+        FloatVector.fromArray(S, c, co + 2 * ldc + L).add(c2b).intoArray(c, co + 2 * ldc + L);
+        FloatVector.fromArray(S, c, co + 3 * ldc).add(c3a).intoArray(c, co + 3 * ldc);
+        FloatVector.fromArray(S, c, co + 3 * ldc + L).add(c3b).intoArray(c, co + 3 * ldc + L);
+        FloatVector.fromArray(S, c, co + 4 * ldc).add(c4a).intoArray(c, co + 4 * ldc);
+        FloatVector.fromArray(S, c, co + 4 * ldc + L).add(c4b).intoArray(c, co + 4 * ldc + L);
+        FloatVector.fromArray(S, c, co + 5 * ldc).add(c5a).intoArray(c, co + 5 * ldc);
+        FloatVector.fromArray(S, c, co + 5 * ldc + L).add(c5b).intoArray(c, co + 5 * ldc + L);
+        FloatVector.fromArray(S, c, co + 6 * ldc).add(c6a).intoArray(c, co + 6 * ldc);
+        FloatVector.fromArray(S, c, co + 6 * ldc + L).add(c6b).intoArray(c, co + 6 * ldc + L);
+        FloatVector.fromArray(S, c, co + 7 * ldc).add(c7a).intoArray(c, co + 7 * ldc);
+        FloatVector.fromArray(S, c, co + 7 * ldc + L).add(c7b).intoArray(c, co + 7 * ldc + L);
+        FloatVector.fromArray(S, c, co + 8 * ldc).add(c8a).intoArray(c, co + 8 * ldc);
+        FloatVector.fromArray(S, c, co + 8 * ldc + L).add(c8b).intoArray(c, co + 8 * ldc + L);
+        FloatVector.fromArray(S, c, co + 9 * ldc).add(c9a).intoArray(c, co + 9 * ldc);
+        FloatVector.fromArray(S, c, co + 9 * ldc + L).add(c9b).intoArray(c, co + 9 * ldc + L);
+        FloatVector.fromArray(S, c, co + 10 * ldc).add(c10a).intoArray(c, co + 10 * ldc);
+        FloatVector.fromArray(S, c, co + 10 * ldc + L).add(c10b).intoArray(c, co + 10 * ldc + L);
+        FloatVector.fromArray(S, c, co + 11 * ldc).add(c11a).intoArray(c, co + 11 * ldc);
+        FloatVector.fromArray(S, c, co + 11 * ldc + L).add(c11b).intoArray(c, co + 11 * ldc + L);
+    }
 }

@@ -152,7 +152,7 @@ class BackendParityTest {
     @ValueSource(ints = {1, 2, 3})
     void gemmAgainstReference(int seed) {
         Rng r = new Rng(seed);
-        // Shapes straddle the micro-tile (6 x 2 vectors) and cache blocks (MC = 96, KC = 256).
+        // Shapes straddle the micro-tile (6 or 12 rows x 2 vectors) and cache blocks (MC = 96, KC = 512).
         // Small M with unit-stride B reads B in place (ragged last slivers copied); 2100 > NC and 300, 513 > KC.
         int[][] shapes = {{1, 1, 1}, {7, 5, 3}, {13, 37, 17}, {97, 33, 260}, {6, 16, 8}, {130, 70, 300},
                 {50, 2100, 300}, {96, 45, 513}};
