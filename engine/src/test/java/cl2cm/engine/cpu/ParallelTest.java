@@ -38,4 +38,23 @@ class ParallelTest {
             }
         }
     }
+
+    @Test
+    void loopsInsideAChunkCoverTheirRangeOnce() {
+        int outer = 8, inner = 100;
+        AtomicIntegerArray hits = new AtomicIntegerArray(outer * inner);
+        Parallel.forRange(outer, 1, (s, e) -> {
+            for (int o = s; o < e; o++) {
+                int base = o * inner;
+                Parallel.forRange(inner, 1, (is, ie) -> {
+                    for (int i = is; i < ie; i++) {
+                        hits.incrementAndGet(base + i);
+                    }
+                });
+            }
+        });
+        for (int i = 0; i < outer * inner; i++) {
+            assertEquals(1, hits.get(i), "index " + i);
+        }
+    }
 }
