@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The worker pool's loops run every index exactly once, whatever the split. */
 class ParallelTest {
@@ -55,6 +56,57 @@ class ParallelTest {
         });
         for (int i = 0; i < outer * inner; i++) {
             assertEquals(1, hits.get(i), "index " + i);
+        }
+    }
+
+    @Test
+    void aFailingChunkIsRethrownOnlyAfterTheOtherChunksEnd() {
+        int n = Math.max(2, Parallel.threads());
+        AtomicIntegerArray finished = new AtomicIntegerArray(n);
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> Parallel.forRange(n, 1, (s, e) -> {
+            if (s == 0) {
+                throw new IllegalStateException("chunk 0 fails");
+            }
+            try {
+                Thread.sleep(50);   // still running when chunk 0 has failed
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            for (int i = s; i < e; i++) {
+                finished.set(i, 1);
+            }
+        }));
+        assertEquals("chunk 0 fails", thrown.getMessage());
+        for (int i = 1; i < n; i++) {
+            assertEquals(1, finished.get(i), "index " + i + " had not finished when forRange threw");
+        }
+    }
+
+    @Test
+    void loopsFromSeveralThreadsAtOnceEachCoverTheirRange() throws InterruptedException {
+        int callers = 4, n = 10_000, rounds = 200;
+        AtomicIntegerArray[] hits = new AtomicIntegerArray[callers];
+        Thread[] threads = new Thread[callers];
+        for (int t = 0; t < callers; t++) {
+            AtomicIntegerArray h = hits[t] = new AtomicIntegerArray(n);
+            threads[t] = new Thread(() -> {
+                for (int r = 0; r < rounds; r++) {
+                    Parallel.forRange(n, 1, (s, e) -> {
+                        for (int i = s; i < e; i++) {
+                            h.incrementAndGet(i);
+                        }
+                    });
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        for (int t = 0; t < callers; t++) {
+            for (int i = 0; i < n; i++) {
+                assertEquals(rounds, hits[t].get(i), "caller " + t + ", index " + i);
+            }
         }
     }
 }
