@@ -138,15 +138,24 @@ public final class Parallel {
             }
         }
 
-        /** Waits until every chunk has ended, also after a failure: the others may still be writing. */
+        /**
+         * Waits until every chunk has ended, also after a failure: the others may still be writing. An interrupt does
+         * not end the wait (the chunks cannot be stopped) but is kept for the caller; cleared meanwhile, so that
+         * parkNanos still sleeps.
+         */
         void awaitChunks() {
             long spinUntil = System.nanoTime() + SPIN_NANOS;
+            boolean interrupted = false;
             while (finished.get() < chunks) {
                 if (System.nanoTime() < spinUntil) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.parkNanos(20_000);
+                    interrupted |= Thread.interrupted();
                 }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
 

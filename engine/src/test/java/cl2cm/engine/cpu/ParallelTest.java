@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The worker pool's loops run every index exactly once, whatever the split. */
 class ParallelTest {
@@ -107,6 +108,31 @@ class ParallelTest {
             for (int i = 0; i < n; i++) {
                 assertEquals(rounds, hits[t].get(i), "caller " + t + ", index " + i);
             }
+        }
+    }
+
+    @Test
+    void anInterruptedCallerStillWaitsForEveryChunkAndKeepsTheInterrupt() {
+        int n = Math.max(2, Parallel.threads());
+        AtomicIntegerArray finished = new AtomicIntegerArray(n);
+        Thread caller = Thread.currentThread();
+        caller.interrupt();
+        try {
+            Parallel.forRange(n, 1, (s, e) -> {
+                // the caller's chunks end soon (a worker can take one meanwhile), so that it waits (parks) for the rest
+                long until = System.nanoTime() + (Thread.currentThread() == caller ? 5_000_000L : 50_000_000L);
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                for (int i = s; i < e; i++) {
+                    finished.set(i, 1);
+                }
+            });
+        } finally {
+            assertTrue(Thread.interrupted(), "the caller's interrupt was lost");
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, finished.get(i), "index " + i + " had not finished when forRange returned");
         }
     }
 }
