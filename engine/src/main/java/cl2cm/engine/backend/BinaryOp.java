@@ -17,6 +17,14 @@ public enum BinaryOp {
     /** g * GELU'(x), exact form. */
     GELU_ERF_BACKWARD;
 
+    /** False for the 0/1 masks and the fused gradient rules: their results take no part in autograd. */
+    public boolean differentiable() {
+        return switch (this) {
+            case EQ, GT, RELU_BACKWARD, GELU_TANH_BACKWARD, GELU_ERF_BACKWARD -> false;
+            default -> true;
+        };
+    }
+
     public double apply(double a, double b) {
         return switch (this) {
             case ADD -> a + b;

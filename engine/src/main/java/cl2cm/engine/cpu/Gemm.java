@@ -50,14 +50,13 @@ final class Gemm {
     }
 
     private static int microTileRows() {
-        String p = System.getProperty("cl2cm.gemm.rows");
-        if (p == null || p.isBlank()) {
-            return L >= 16 ? 12 : 6;
-        }
-        if (!p.trim().equals("6") && !p.trim().equals("12")) {
-            throw new IllegalArgumentException("system property cl2cm.gemm.rows must be 6 or 12, got '" + p + "'");
-        }
-        return Integer.parseInt(p.trim());
+        String p = System.getProperty("cl2cm.gemm.rows", "").trim();
+        return switch (p) {
+            case "" -> L >= 16 ? 12 : 6;
+            case "6", "12" -> Integer.parseInt(p);
+            default -> throw new IllegalArgumentException("system property cl2cm.gemm.rows must be 6 or 12, got '" + p
+                    + "'");
+        };
     }
 
     static void gemm(int batch, int m, int n, int k, float alpha, MatOperand a, float[] av, MatOperand b, float[] bv,

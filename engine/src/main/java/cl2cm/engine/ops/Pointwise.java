@@ -73,12 +73,8 @@ public final class Pointwise {
         int[] shape = Shape.broadcast(a.shape(), b.shape(), name);
         Tensor out = Tensor.empty(a.dtype(), a.backend(), shape);
         a.backend().binary(op, Views.broadcastView(a, shape), Views.broadcastView(b, shape), out.storage());
-        switch (op) {
-            case EQ, GT, RELU_BACKWARD, GELU_TANH_BACKWARD, GELU_ERF_BACKWARD -> {
-                return out;
-            }
-            default -> {
-            }
+        if (!op.differentiable()) {
+            return out;
         }
         return Graph.record(name, out, new Tensor[]{a, b}, g -> {
             Tensor ga = null;

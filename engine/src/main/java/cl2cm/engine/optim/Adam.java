@@ -57,7 +57,7 @@ public final class Adam extends Optimizer {
     @Override
     public void prepareStep() {
         super.prepareStep();
-        stepScalars.forEach((scale, scalars) -> fillScalars(scale, scalars));
+        stepScalars.forEach(this::fillScalars);
     }
 
     private double[] fillScalars(double scale, double[] scalars) {
