@@ -5,6 +5,9 @@
 // Compiled ahead of time to PTX (engine/src/main/resources/cl2cm/engine/cuda/kernels.ptx) by
 // tools/cuda/build-ptx.sh, because fresh machines may lack nvcc; CudaPtxFreshnessTest fails when that file is stale.
 //
+// Reference: every kernel computes what the float64 loops of cl2cm.engine.cpu.ReferenceKernels (and, for pointwise
+// ops, UnaryOp.apply / BinaryOp.apply) compute; BackendParityTest compares them on a GPU host.
+//
 // Conventions: n, rows, cols are element counts; "view" parameters describe a strided window (shape, strides in
 // elements, offset) of up to MAX_RANK dimensions, as cl2cm.engine.backend.View does on the Java side.
 
@@ -12,7 +15,7 @@
 
 #define MAX_RANK 8
 
-// Byte layout must match CudaBackend.viewParam: 8 + 8 + 8*8 + 8*8 = 144 bytes.
+// Byte layout must match CudaBackend.view(View): 8 + 8 + 8*8 + 8*8 = 144 bytes.
 struct View {
     long long rank;
     long long offset;
@@ -46,7 +49,8 @@ __device__ __forceinline__ long long at(const View& v, long long i) {
 
 // ---- pointwise ---------------------------------------------------------------------------------------------------
 
-// Ops numbered as cl2cm.engine.backend.UnaryOp's ordinal.
+// Ops numbered as cl2cm.engine.backend.UnaryOp's ordinal: the same constants in the same order, which
+// OpCodeContractTest checks without a GPU. A code outside the switch is a broken contract, so the kernel traps.
 enum Unary { NEG, EXP, LOG, SQRT, ABS, TANH, SIGMOID, RELU, STEP, AFFINE, POW, CLAMP, INSIDE, GELU_TANH,
              GELU_TANH_GRAD, GELU_ERF, GELU_ERF_GRAD };
 
@@ -78,10 +82,11 @@ __device__ __forceinline__ T unary_op(int op, T x, T p, T q) {
         case GELU_ERF: return (T) 0.5 * x * ((T) 1 + erf(x * r2));
         case GELU_ERF_GRAD: return (T) 0.5 * ((T) 1 + erf(x * r2)) + x * r2pi * exp((T) -0.5 * x * x);
     }
+    __trap();   // an op code this file does not know: fail the launch rather than return x unchanged
     return x;
 }
 
-// Ops numbered as cl2cm.engine.backend.BinaryOp's ordinal.
+// Ops numbered as cl2cm.engine.backend.BinaryOp's ordinal, checked and trapped likewise.
 enum Binary { ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, EQ, GT, RELU_BACKWARD, GELU_TANH_BACKWARD, GELU_ERF_BACKWARD };
 
 template <typename T>
@@ -101,6 +106,7 @@ __device__ __forceinline__ T binary_op(int op, T a, T b) {
         case GELU_TANH_BACKWARD: return b * unary_op(GELU_TANH_GRAD, a, (T) 0, (T) 0);
         case GELU_ERF_BACKWARD: return b * unary_op(GELU_ERF_GRAD, a, (T) 0, (T) 0);
     }
+    __trap();   // an op code this file does not know
     return a;
 }
 
@@ -422,7 +428,7 @@ __device__ void scatter_add_rows(const T* src, int cols, const int* idx, int cou
 
 // ---- convolution and pooling (NCHW) --------------------------------------------------------------------------------
 
-struct Conv {  // Byte layout must match CudaBackend.convParam: 10 ints.
+struct Conv {  // Byte layout must match CudaBackend.conv(ConvGeometry): 10 ints.
     int n, c, h, w, kh, kw, sh, sw, ph, pw;
 };
 
@@ -636,7 +642,7 @@ __device__ void batch_norm_backward(const T* x, const T* ga, const T* mean, cons
 // out[i] = u(seed, i) < p ? 0 : scale with u = splitmix64(seed + (i + 1) * golden) >> 11 / 2^53, exactly as
 // cl2cm.engine.backend.DropoutHash computes it on the CPU. *salt is 0 except while a captured CUDA graph replays:
 // the seed is a kernel argument frozen at capture, and the replay number mixed in here gives each replay its own mask
-// (CudaBackend.Graph).
+// (CudaBackend.launchGraph).
 __device__ __forceinline__ unsigned long long salted(unsigned long long seed, const unsigned long long* salt) {
     return seed ^ *salt * 0xD1B54A32D192ED03ULL;
 }

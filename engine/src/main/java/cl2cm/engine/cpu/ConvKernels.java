@@ -5,6 +5,8 @@ import cl2cm.engine.backend.ConvGeometry;
 /**
  * float32 unfold/fold and pooling over NCHW images, parallel over (image, channel) planes. Inner loops walk output
  * columns with a fixed input stride; the padding test is hoisted out of them wherever the whole row is inside.
+ * Reference: the same-named float64 loops of {@link ReferenceKernels} ({@code im2col}, {@code col2im},
+ * {@code maxPool2d}, {@code avgPool2d}), which {@code BackendParityTest} compares them with.
  */
 final class ConvKernels {
     private ConvKernels() {

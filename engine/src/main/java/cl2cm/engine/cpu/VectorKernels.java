@@ -11,6 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * float32 kernels on the Vector API: each loop runs whole vectors, then a scalar tail. Operators are written out per
  * case (never passed as variables) so that C2 intrinsifies every vector operation instead of boxing it.
+ * Reference: each kernel computes what the same-named float64 loop of {@link ReferenceKernels} computes (e.g.
+ * {@code softmax}, {@code layerNorm}, {@code adamUpdate}); {@code BackendParityTest} holds them together.
  */
 final class VectorKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

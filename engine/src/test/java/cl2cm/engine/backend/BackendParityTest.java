@@ -8,6 +8,7 @@ import cl2cm.engine.ops.Views;
 import cl2cm.engine.tensor.DType;
 import cl2cm.engine.tensor.Rng;
 import cl2cm.engine.tensor.Shape;
+import cl2cm.engine.tensor.Storage;
 import cl2cm.engine.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -118,6 +119,59 @@ class BackendParityTest {
         parity("clamp", 1e-6, t -> t[0].clamp(-1, 0.5), x);
         parity("gelu erf", 1e-5, t -> t[0].gelu(), x);
         parity("gelu tanh", 1e-5, t -> t[0].geluTanh(), x);
+    }
+
+    /**
+     * Every constant of {@link UnaryOp} and {@link BinaryOp}, straight through {@link Backend#unary} and
+     * {@link Backend#binary} on every target, against the enum's own scalar definition: an op added to the enums
+     * but not to a backend (e.g. kernels.cu's switch) fails here on the machines that have that backend.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 17, 1000})
+    void everyPointwiseOpAgreesWithItsScalarDefinition(int n) {
+        Rng r = new Rng(31 + n);
+        double[] x = range(r, -3, 3, n);
+        double[] pos = range(r, 0.1, 3, n);
+        double[] b = range(r, 0.5, 2, n);
+        for (int i = 0; i < n; i++) {
+            b[i] = i % 5 == 0 ? x[i] : r.nextDouble() < 0.5 ? -b[i] : b[i];   // equal pairs for EQ, no zero divisor
+        }
+        double p = -1, q = 0.5;
+        for (Target target : TARGETS) {
+            Backend be = target.backend();
+            for (UnaryOp op : UnaryOp.values()) {
+                double[] in = rounded(target.dtype(), op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.POW
+                        ? pos : x);
+                Storage out = be.allocate(target.dtype(), n);
+                be.unary(op, p, q, be.fromDoubles(target.dtype(), in), out, n);
+                double[] ref = new double[n];
+                for (int i = 0; i < n; i++) {
+                    ref[i] = op.apply(in[i], p, q);
+                }
+                compare(op + " on " + target.name(), be.toDoubles(contiguous(out, n)), ref, 2e-5);
+            }
+            double[] a32 = rounded(target.dtype(), x);
+            double[] b32 = rounded(target.dtype(), b);
+            for (BinaryOp op : BinaryOp.values()) {
+                Storage out = be.allocate(target.dtype(), n);
+                be.binary(op, contiguous(be.fromDoubles(target.dtype(), a32), n),
+                        contiguous(be.fromDoubles(target.dtype(), b32), n), out);
+                double[] ref = new double[n];
+                for (int i = 0; i < n; i++) {
+                    ref[i] = op.apply(a32[i], b32[i]);
+                }
+                compare(op + " on " + target.name(), be.toDoubles(contiguous(out, n)), ref, 2e-5);
+            }
+        }
+    }
+
+    /** The values a tensor of {@code dtype} holds for {@code v}: float32 rounds them, so the reference must too. */
+    private static double[] rounded(DType dtype, double[] v) {
+        return dtype == DType.F32 ? java.util.Arrays.stream(v).map(d -> (float) d).toArray() : v;
+    }
+
+    private static View contiguous(Storage s, int n) {
+        return new View(s, new int[]{n}, new int[]{1}, 0);
     }
 
     @ParameterizedTest
