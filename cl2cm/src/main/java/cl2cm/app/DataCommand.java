@@ -10,6 +10,7 @@ import cl2cm.data.tf.MbertConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -315,6 +316,9 @@ final class DataCommand implements Runnable {
         @Option(names = "--out", description = "folder for the BigFiles (default: <root>/<collection>/FeatureData)")
         Path out;
 
+        @Option(names = "--overwrite", description = "replace feature folders that already exist")
+        boolean overwrite;
+
         @Override
         public Integer call() throws Exception {
             RunFolder rf = RunFolder.open(run, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
@@ -322,6 +326,12 @@ final class DataCommand implements Runnable {
             Dataset ds = NrccrLayout.read(root, collection, NrccrLayout.Visuals.IMAGES,
                     rf.config.data().imageSize());
             Path dir = out != null ? out : root.resolve(collection).resolve("FeatureData");
+            for (String split : ds.splits().keySet()) {
+                if (Files.exists(dir.resolve(split)) && !overwrite) {
+                    throw new java.io.IOException(dir.resolve(split) + ": features exist already; add --overwrite to "
+                            + "replace them");
+                }
+            }
             for (Split s : ds.splits().values()) {
                 float[] v = rf.experiment.encodeImages(cmn, s).toFloatArray();
                 int d = v.length / Math.max(1, s.size());

@@ -50,9 +50,23 @@ final class DemoCommand implements Callable<Integer> {
                 d.root(), d.translations()),
                 cfg.text(), cfg.vision(), cfg.embedDim(), cfg.loss(), cfg.stage1(), cfg.stage2(), cfg.seed()).validated();
         List<Long> runSeeds = seeds == null || seeds.isEmpty() ? List.of(cfg.seed()) : seeds;
-        Files.createDirectories(out);
-        cfg.save(out.resolve("config.json"));
+        if (new java.util.HashSet<>(runSeeds).size() != runSeeds.size()) {
+            throw new IllegalArgumentException("--seeds " + runSeeds + " repeats a seed: repeated seeds give the same "
+                    + "run again, not an independent sample");
+        }
+        // Everything is checked (config, seeds, device, the first seed's data) before the run folder is claimed.
         PrintStream log = System.out;
+        cl2cm.engine.backend.Backend be = training.device.backend();
+        Experiment first = Experiment.prepare(cfg.withSeed(runSeeds.get(0)), be, log)
+                .replaySteps(training.device.replaySteps(be));
+        try (RunLock lock = TrainingFolder.claim(out, cfg, training.resume, training.overwrite)) {
+            cfg.save(out.resolve("config.json"));
+            return demo(cfg, runSeeds, first, be, log);
+        }
+    }
+
+    private int demo(Cl2cmConfig cfg, List<Long> runSeeds, Experiment first, cl2cm.engine.backend.Backend be,
+                     PrintStream log) throws Exception {
         log.printf("cl2cm demo: %s -> %s, %d seed(s), %d CPU threads, output %s%n", cfg.data().source(),
                 cfg.data().target(), runSeeds.size(), Parallel.threads(), out);
         long t0 = System.nanoTime();
@@ -60,7 +74,9 @@ final class DemoCommand implements Callable<Integer> {
         for (long seed : runSeeds) {
             Cl2cmConfig c = cfg.withSeed(seed);
             Path dir = runSeeds.size() == 1 ? out : out.resolve("seed" + seed);
-            runs.add(runOne(c, dir, log));
+            Experiment ex = seed == runSeeds.get(0) ? first
+                    : Experiment.prepare(c, be, log).replaySteps(training.device.replaySteps(be));
+            runs.add(runOne(c, ex, dir, log));
         }
         Map<String, Object> metrics = summarise(cfg, runs);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -70,9 +86,7 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> runOne(Cl2cmConfig c, Path dir, PrintStream log) throws Exception {
-        cl2cm.engine.backend.Backend be = training.device.backend();
-        Experiment ex = Experiment.prepare(c, be, log).replaySteps(training.device.replaySteps(be));
+    private Map<String, Object> runOne(Cl2cmConfig c, Experiment ex, Path dir, PrintStream log) throws Exception {
         Files.createDirectories(dir);
         c.save(dir.resolve("config.json"));   // each seed folder can be reopened by eval, search, export, analyze
         ex.saveVocab(dir.resolve("vocab.txt"));

@@ -22,21 +22,59 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the CLI; errors in user input print one clear line instead of a stack trace. */
+    /**
+     * Runs the CLI. Every failure prints one line, "cl2cm COMMAND: what went wrong", naming the file, line, field or
+     * tensor at fault, and exits with 1; {@code CL2CM_DEBUG=1} adds the stack trace.
+     */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
-                    || ex instanceof ArithmeticException || ex instanceof IllegalStateException
-                    || ex instanceof cl2cm.engine.cuda.CudaError) {
-                cmd.getErr().println("cl2cm " + cmd.getCommandName() + ": " + ex.getMessage());
-                if (System.getenv("CL2CM_DEBUG") != null) {
-                    ex.printStackTrace(cmd.getErr());
-                }
-                return 1;
+            cmd.getErr().println("cl2cm " + cmd.getCommandName() + ": " + describe(ex));
+            if (System.getenv("CL2CM_DEBUG") != null) {
+                ex.printStackTrace(cmd.getErr());
             }
-            throw ex;
+            return 1;
         });
         return cli.execute(args);
+    }
+
+    /** One line for an exception: user errors by their message, file-system errors in words, bugs by their type. */
+    static String describe(Throwable ex) {
+        Throwable e = ex instanceof java.io.UncheckedIOException u ? u.getCause() : ex;
+        String msg = switch (e) {
+            case java.nio.file.NoSuchFileException f -> f.getFile() + ": no such file or folder"
+                    + (f.getReason() == null ? "" : " (" + f.getReason() + ")");
+            case java.nio.file.AccessDeniedException f -> f.getFile() + ": permission denied";
+            case java.nio.file.FileAlreadyExistsException f -> f.getFile() + ": exists already";
+            case java.nio.file.NotDirectoryException f -> f.getFile() + ": not a folder";
+            case java.nio.file.FileSystemException f -> f.getFile() + ": " + (f.getReason() == null
+                    ? f.getMessage() : f.getReason());
+            case java.util.zip.ZipException z -> "not a valid gzip or zip file: " + z.getMessage();
+            case IllegalArgumentException u -> u.getMessage();
+            case IllegalStateException u -> u.getMessage();
+            case java.io.IOException u -> u.getMessage();
+            case ArithmeticException u -> u.getMessage();
+            case cl2cm.engine.cuda.CudaError u -> u.getMessage();
+            case OutOfMemoryError o -> "out of memory (" + o.getMessage() + "); give the JVM more with "
+                    + "JAVA_OPTS=-Xmx<size>, or use a smaller batch";
+            default -> "internal error: " + e + " (CL2CM_DEBUG=1 shows where)";
+        };
+        if (e.getMessage() != null && e.getMessage().contains("No space left on device")) {
+            msg += " (the disk is full; files being written were left as they were)";
+        }
+        return escapeControls(String.valueOf(msg));
+    }
+
+    /** Control characters (from file contents or names) escaped, so a message stays one readable line. */
+    static String escapeControls(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                sb.append(c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r" : String.format("\\u%04x", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        return sb.toString();
     }
 }

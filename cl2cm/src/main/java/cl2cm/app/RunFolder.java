@@ -52,7 +52,21 @@ final class RunFolder {
             throw new IOException(best + ": no trained " + name + " model in this run folder");
         }
         Networks.CrossModal cmn = experiment.newCmn(new Rng(0));
-        cmn.loadStateDict(SafeTensors.read(best), true);
+        java.util.Map<String, cl2cm.engine.tensor.Tensor> weights = SafeTensors.read(best);
+        for (var e : weights.entrySet()) {
+            float[] v = e.getValue().toFloatArray();
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    throw new IOException(best + ": tensor '" + e.getKey() + "' holds " + v[i] + " at element " + i
+                            + "; a model with non-finite weights is not scored");
+                }
+            }
+        }
+        try {
+            cmn.loadStateDict(weights, true);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(best + ": " + e.getMessage() + " (written by another config or version?)", e);
+        }
         cmn.eval();
         return cmn;
     }

@@ -35,7 +35,18 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (top < 1) {
+            throw new IllegalArgumentException("--top must be at least 1, not " + top);
+        }
+        if (query.isBlank()) {
+            throw new IllegalArgumentException("--query is empty: give a caption to search for");
+        }
         RunFolder rf = opts.open();
+        if (!rf.experiment.knowsAnyWordOf(query)) {
+            throw new IllegalArgumentException("no word of the query \"" + query + "\" is in the model's vocabulary "
+                    + "(every token would be [UNK]), so every image would score the same; try words from the "
+                    + "training captions' languages");
+        }
         Networks.CrossModal cmn = opts.load(rf);
         Split s = rf.experiment.split(opts.split).split();
         Tensor images = rf.experiment.encodeImages(cmn, s);

@@ -7,7 +7,6 @@ import cl2cm.train.Experiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -27,12 +26,18 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Everything is checked (config, device, data) before the run folder is claimed and written.
         Cl2cmConfig cfg = training.loadConfig();
-        Files.createDirectories(out);
-        cfg.save(out.resolve("config.json"));
         cl2cm.engine.backend.Backend be = training.device.backend();
         Experiment ex = Experiment.prepare(cfg, be, System.out).replaySteps(training.device.replaySteps(be));
-        ex.saveVocab(out.resolve("vocab.txt"));
+        try (RunLock lock = TrainingFolder.claim(out, cfg, training.resume, training.overwrite)) {
+            cfg.save(out.resolve("config.json"));
+            ex.saveVocab(out.resolve("vocab.txt"));
+            return train(cfg, ex);
+        }
+    }
+
+    private int train(Cl2cmConfig cfg, Experiment ex) throws Exception {
         if (cfg.stage2().epochs() == 0) { // the cross-lingual network alone
             Networks.CrossLingual cln = ex.trainCln(out, training.resume);
             Retrieval.Metrics m = ex.evalCln(cln, ex.split("test"));

@@ -14,6 +14,10 @@ final class TrainingOptions {
     @Option(names = "--resume", description = "continue interrupted training from the last checkpoints in the run folder")
     boolean resume;
 
+    @Option(names = "--overwrite", description = "replace the run already in the output folder (its config, "
+            + "checkpoints and weights are deleted once every input has been checked)")
+    boolean overwrite;
+
     @picocli.CommandLine.Mixin
     DeviceOptions device = new DeviceOptions();
 

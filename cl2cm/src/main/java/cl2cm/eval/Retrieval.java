@@ -54,6 +54,9 @@ public final class Retrieval {
         try (TensorScope scope = TensorScope.open("retrieval"); GradMode.Guard g = GradMode.set(false)) {
             sim = queries.matmul(gallery.mT()).toDoubleArray();        // [Q, N]
         }
+        // A NaN compares false against everything, so it would rank first and score a broken model R@1 = 100.
+        requireFinite("query embeddings", queries);
+        requireFinite("gallery embeddings", gallery);
         int[] t2v = new int[q];
         int[] bestV2t = new int[n];
         Arrays.fill(bestV2t, Integer.MAX_VALUE);
@@ -93,6 +96,18 @@ public final class Retrieval {
         double r1 = recall(t2v, 1), r5 = recall(t2v, 5), r10 = recall(t2v, 10);
         double s1 = recall(v2t, 1), s5 = recall(v2t, 5), s10 = recall(v2t, 10);
         return new Metrics(r1, r5, r10, s1, s5, s10, (r1 + r5 + r10 + s1 + s5 + s10) / 6, median(t2v), median(v2t));
+    }
+
+    /** Fails naming the tensor, row and value when any element is NaN or infinite. */
+    static void requireFinite(String what, Tensor t) {
+        double[] v = t.toDoubleArray();
+        int cols = t.rank() == 2 ? t.size(1) : 1;
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                throw new IllegalStateException(what + " hold " + v[i] + " at row " + i / cols + ": the model's "
+                        + "weights or inputs are broken, so it is not scored");
+            }
+        }
     }
 
     static double recall(int[] ranks, int k) {

@@ -340,6 +340,13 @@ public final class Experiment {
         return Tensor.of(out, n, cfg.embedDim());
     }
 
+    /** Whether a free text has at least one token the vocabulary knows (besides [CLS], [SEP] and [UNK]). */
+    public boolean knowsAnyWordOf(String text) {
+        Vocab v = tok.vocab();
+        java.util.Set<Integer> special = java.util.Set.of(v.id("[CLS]"), v.id("[SEP]"), v.id("[UNK]"), v.id("[PAD]"));
+        return java.util.Arrays.stream(tok.encode(text, cfg.text().maxLen())).anyMatch(id -> !special.contains(id));
+    }
+
     /** Encodes free text queries (any language the vocabulary covers). */
     public Tensor encodeQueries(TextEncoder enc, List<String> texts) {
         List<int[]> rows = new ArrayList<>();

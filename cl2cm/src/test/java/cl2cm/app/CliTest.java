@@ -246,6 +246,6 @@ class CliTest {
             System.setErr(oldErr);
         }
         assertEquals(1, code);
-        assertTrue(err.toString().contains("temperatures must be positive"), err.toString());
+        assertTrue(err.toString().contains("loss.tau must be > 0"), err.toString());
     }
 }

@@ -33,12 +33,29 @@ class Cl2cmConfigTest {
         Path f = dir.resolve("c.json");
         Files.writeString(f, "{\"loss\": {\"lamdaKd\": 0.25}}");
         IOException e = assertThrows(IOException.class, () -> Cl2cmConfig.load(f));
-        assertTrue(e.getMessage().contains("unknown config field 'lamdaKd'"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown config field 'loss.lamdaKd'"), e.getMessage());
         Files.writeString(f, "{\"text\": {\"hidden\": 100, \"heads\": 3}}");
         e = assertThrows(IOException.class, () -> Cl2cmConfig.load(f));
         assertTrue(e.getMessage().contains("text.hidden must be a multiple of text.heads"), e.getMessage());
         Files.writeString(f, "{\"data\": ");
         e = assertThrows(IOException.class, () -> Cl2cmConfig.load(f));
         assertTrue(e.getMessage().contains("c.json"), e.getMessage());
+    }
+
+    @Test
+    void everyShippedConfigLoads() throws IOException {
+        try (var s = Files.list(Path.of("../tools/configs"))) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".json")).toList()) {
+                Cl2cmConfig.load(f);
+            }
+        }
+    }
+
+    @Test
+    void savedRunsReportTheFirstDifferentField() {
+        Cl2cmConfig a = Cl2cmConfig.defaults();
+        assertEquals(null, Cl2cmConfig.firstDifference(a, a));
+        String d = Cl2cmConfig.firstDifference(a, a.withLambdaKd(0.5));
+        assertTrue(d.contains("loss.lambdaKd") && d.contains("0.5") && d.contains("1.0"), d);
     }
 }

@@ -27,6 +27,17 @@ class RetrievalTest {
     }
 
     @Test
+    void nonFiniteEmbeddingsAreRefusedNotRanked() {
+        // Without the check a NaN similarity never loses a comparison, so this would score R@1 = 100.
+        Tensor gallery = Tensor.of(new float[]{1, 0, Float.NaN, 1}, 2, 2);
+        Tensor queries = Tensor.of(new float[]{1, 0, 0, 1}, 2, 2);
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Retrieval.evaluate(queries, new int[]{0, 1}, gallery));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("gallery embeddings")
+                && e.getMessage().contains("row 1"), e.getMessage());
+    }
+
+    @Test
     void aCollapsedModelScoresNothing() {
         Tensor same = Tensor.of(new float[]{1, 0, 1, 0, 1, 0}, 3, 2);
         Retrieval.Metrics m = Retrieval.evaluate(same, new int[]{0, 1, 2}, same);

@@ -33,6 +33,8 @@ public final class Vocab {
         try (InputStream raw = Files.newInputStream(file);
              InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
             return read(in, file.toString());
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(file + ": the name ends in .gz but the content is not gzip (" + e.getMessage() + ")");
         }
     }
 

@@ -21,7 +21,21 @@ public final class AtomicFile {
         void write(OutputStream out) throws IOException;
     }
 
+    /** Writes through a file channel, for formats that fill in a header after their data (positions are free). */
+    @FunctionalInterface
+    public interface ChannelBody {
+        void write(java.nio.channels.FileChannel channel) throws IOException;
+    }
+
     public static void write(Path target, Body body) throws IOException {
+        writeChannel(target, ch -> {
+            OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16);
+            body.write(out);
+            out.flush();
+        });
+    }
+
+    public static void writeChannel(Path target, ChannelBody body) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
@@ -34,10 +48,8 @@ public final class AtomicFile {
                 Files.setPosixFilePermissions(tmp, Files.exists(abs) ? Files.getPosixFilePermissions(abs)
                         : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             }
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
-                 OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
-                body.write(out);
-                out.flush();
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                body.write(ch);
                 ch.force(true);
             }
             try {

@@ -50,10 +50,11 @@ public final class SafeTensors {
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, boolean float16)
             throws IOException {
         ObjectNode header = JSON.createObjectNode();
-        if (metadata != null && !metadata.isEmpty()) {
-            ObjectNode meta = header.putObject("__metadata__");
-            metadata.forEach(meta::put);
-        }
+        // Metadata in sorted order, so identical weights give identical files; the checksum's placeholder has the
+        // length of the final hex digest, so the header's size is known before the data is written.
+        ObjectNode meta = header.putObject("__metadata__");
+        new java.util.TreeMap<>(metadata == null ? Map.<String, String>of() : metadata).forEach(meta::put);
+        meta.put(CHECKSUM_KEY, "0".repeat(64));
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             if (e.getKey().equals("__metadata__")) {
@@ -71,16 +72,12 @@ public final class SafeTensors {
             entry.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;
         }
-        byte[] json = JSON.writeValueAsBytes(header);
-        int padded = (json.length + 7) / 8 * 8; // keep the data 8-byte aligned, padding with spaces as the spec allows
-        byte[] headerBytes = new byte[padded];
-        System.arraycopy(json, 0, headerBytes, 0, json.length);
-        java.util.Arrays.fill(headerBytes, json.length, padded, (byte) ' ');
-
-        AtomicFile.write(file, out -> {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-            out.write(len.array());
-            out.write(headerBytes);
+        int padded = headerBytes(header).length;
+        AtomicFile.writeChannel(file, ch -> {
+            java.security.MessageDigest sha = sha256();
+            ch.position(8 + padded);
+            OutputStream out = new java.io.BufferedOutputStream(new java.security.DigestOutputStream(
+                    java.nio.channels.Channels.newOutputStream(ch), sha), 1 << 16);
             for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
                 if (float16 && e.getValue().dtype() == DType.F32) {
                     writeHalf(out, e.getKey(), e.getValue());
@@ -88,7 +85,43 @@ public final class SafeTensors {
                     writeData(out, e.getValue());
                 }
             }
+            out.flush();
+            meta.put(CHECKSUM_KEY, java.util.HexFormat.of().formatHex(sha.digest()));
+            byte[] hb = headerBytes(header);
+            if (hb.length != padded) {
+                throw new IllegalStateException("safetensors header changed size when its checksum was filled in");
+            }
+            ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).put(hb);
+            head.flip();
+            ch.position(0);
+            while (head.hasRemaining()) {
+                ch.write(head);
+            }
         });
+    }
+
+    /**
+     * The metadata key of the SHA-256 (hex) of the data section, which {@link #open} verifies: a flipped byte in the
+     * weights is a clear error instead of a model that silently computes something else. Other safetensors readers
+     * see it as one more metadata string.
+     */
+    public static final String CHECKSUM_KEY = "data_sha256";
+
+    /** The header JSON padded with spaces to a multiple of 8 bytes, as the format allows, so the data stays aligned. */
+    private static byte[] headerBytes(ObjectNode header) throws IOException {
+        byte[] json = JSON.writeValueAsBytes(header);
+        int padded = (json.length + 7) / 8 * 8;
+        byte[] out = java.util.Arrays.copyOf(json, padded);
+        java.util.Arrays.fill(out, json.length, padded, (byte) ' ');
+        return out;
+    }
+
+    private static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
     }
 
     private static void writeHalf(OutputStream out, String name, Tensor t) throws IOException {
@@ -161,9 +194,29 @@ public final class SafeTensors {
                 readFully(hb, 8);
                 this.dataStart = 8 + headerLen;
                 parseHeader(new String(hb.array(), StandardCharsets.UTF_8), size - dataStart);
+                String stored = metadata.get(CHECKSUM_KEY);
+                if (stored != null) {
+                    verifyChecksum(stored, size);
+                }
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 throw e;
+            }
+        }
+
+        private void verifyChecksum(String stored, long size) throws IOException {
+            java.security.MessageDigest sha = sha256();
+            ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+            for (long pos = dataStart; pos < size; ) {
+                buf.clear().limit((int) Math.min(buf.capacity(), size - pos));
+                readFully(buf, pos);
+                pos += buf.flip().remaining();
+                sha.update(buf);
+            }
+            String actual = java.util.HexFormat.of().formatHex(sha.digest());
+            if (!actual.equalsIgnoreCase(stored)) {
+                throw error("tensor data does not match the SHA-256 in its metadata (stored " + stored + ", computed "
+                        + actual + "): bytes were flipped or overwritten; the file is corrupt");
             }
         }
 

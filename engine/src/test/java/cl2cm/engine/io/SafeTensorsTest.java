@@ -80,6 +80,45 @@ class SafeTensorsTest {
     }
 
     @Test
+    void aFlippedDataByteIsCaughtByTheChecksum() throws IOException {
+        Path f = writeSample();
+        try (SafeTensors.Reader r = SafeTensors.open(f)) {
+            assertEquals(64, r.metadata().get(SafeTensors.CHECKSUM_KEY).length());
+        }
+        byte[] bytes = Files.readAllBytes(f);
+        bytes[bytes.length - 3] ^= 0x10;   // one bit of the last tensor's data
+        Files.write(f, bytes);
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(f));
+        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("SHA-256"), e.getMessage());
+    }
+
+    @Test
+    void identicalWeightsGiveIdenticalFiles() throws IOException {
+        Map<String, Tensor> ts = Map.of("w", Tensor.of(new float[]{1, 2, 3}, 3));
+        Map<String, String> meta1 = new LinkedHashMap<>();
+        meta1.put("epoch", "3");
+        meta1.put("best", "0.5");
+        Map<String, String> meta2 = new LinkedHashMap<>();
+        meta2.put("best", "0.5");
+        meta2.put("epoch", "3");
+        SafeTensors.write(dir.resolve("a.safetensors"), ts, meta1);
+        SafeTensors.write(dir.resolve("b.safetensors"), ts, meta2);
+        assertArrayEquals(Files.readAllBytes(dir.resolve("a.safetensors")),
+                Files.readAllBytes(dir.resolve("b.safetensors")));
+    }
+
+    @Test
+    void filesWithoutAChecksumStillLoad() throws IOException {
+        // A file as other writers make it: no data_sha256 in the metadata (or no metadata at all).
+        byte[] json = "{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}".getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + json.length + 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(json.length).put(json).putFloat(2.5f);
+        Path f = dir.resolve("plain.safetensors");
+        Files.write(f, b.array());
+        assertEquals(2.5, SafeTensors.read(f).get("x").item());
+    }
+
+    @Test
     void truncatedFileIsAClearError() throws IOException {
         Path f = writeSample();
         byte[] bytes = Files.readAllBytes(f);
