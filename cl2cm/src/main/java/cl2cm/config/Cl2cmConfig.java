@@ -182,7 +182,7 @@ public record Cl2cmConfig(Data data, Text text, Vision vision, int embedDim, Los
         require(data.train() > 1, "data.train", "> 1", data.train());
         require(data.val() > 1, "data.val", "> 1", data.val());
         require(data.test() > 1, "data.test", "> 1", data.test());
-        require(data.imageSize() >= 4, "data.imageSize", ">= 4", data.imageSize());
+        require(data.imageSize() >= 16, "data.imageSize", ">= 16", data.imageSize());
         require(data.noiseRate() >= 0, "data.noiseRate", ">= 0", data.noiseRate());
         require(data.pairFraction() >= 0 && data.pairFraction() <= 1, "data.pairFraction", "in [0, 1]",
                 data.pairFraction());

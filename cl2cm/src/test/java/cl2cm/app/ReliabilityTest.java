@@ -287,6 +287,83 @@ class ReliabilityTest {
         assertFalse(r.err().contains("\u0007"), "control characters are escaped");
     }
 
+    /** A corruption of a dataset on disk, and what the one-line error must say. */
+    private record Corruption(String name, java.util.function.Function<Path, Path> apply, String... expected) {
+    }
+
+    @Test
+    void everyDataErrorThroughTrainIsOneLineNamingTheFile() throws IOException {
+        java.util.List<Corruption> cases = java.util.List.of(
+                new Corruption("missing image", ds -> edit(() -> {
+                    Path img = firstFile(ds.resolve("images"));
+                    Files.delete(img);
+                    return img;
+                }), "no image"),
+                new Corruption("truncated PNG", ds -> edit(() -> {
+                    Path img = firstFile(ds.resolve("images"));
+                    byte[] b = Files.readAllBytes(img);
+                    Files.write(img, java.util.Arrays.copyOf(b, b.length / 2));
+                    return img;
+                }), "not a readable PNG"),
+                new Corruption("not a PNG at all", ds -> edit(() -> {
+                    Path img = firstFile(ds.resolve("images"));
+                    Files.writeString(img, "GIF89a, honestly");
+                    return img;
+                }), "not a readable PNG"),
+                new Corruption("invalid UTF-8 in captions", ds -> edit(() -> {
+                    Path f = captionFile(ds);
+                    byte[] b = Files.readAllBytes(f);
+                    b[b.length - 3] = (byte) 0xC3;
+                    b[b.length - 2] = '(';
+                    Files.write(f, b);
+                    return f;
+                }), "UTF-8"),
+                new Corruption("duplicate caption line", ds -> edit(() -> {
+                    Path f = captionFile(ds);
+                    java.util.List<String> lines = Files.readAllLines(f);
+                    lines.add(lines.get(0));
+                    Files.write(f, lines);
+                    return f;
+                })));
+        for (Corruption c : cases) {
+            Path root = dir.resolve(c.name().replace(' ', '-'));
+            assertEquals(0, cli("data", "synth", "--root", root.toString(), "--train", "6", "--val", "3", "--test",
+                    "3").status());
+            Path broken = c.apply().apply(root.resolve("synthscenes"));
+            Path cfg = config("{\"data\": {\"dataset\": \"synthscenes\", \"root\": \""
+                    + root.toString().replace("\\", "/") + "\", \"imageSize\": 16}}");
+            String[] want = java.util.Arrays.copyOf(c.expected(), c.expected().length + 1);
+            want[want.length - 1] = broken.getFileName().toString();
+            cli("train", "--config", cfg.toString(), "--out", dir.resolve("out-" + root.getFileName()).toString())
+                    .failsWith(want);
+            assertFalse(Files.exists(dir.resolve("out-" + root.getFileName())), c.name() + ": nothing was written");
+        }
+    }
+
+    private interface Edit {
+        Path run() throws IOException;
+    }
+
+    private static Path edit(Edit e) {
+        try {
+            return e.run();
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    private static Path firstFile(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.sorted().filter(p -> p.getFileName().toString().startsWith("train")).findFirst().orElseThrow();
+        }
+    }
+
+    private static Path captionFile(Path ds) throws IOException {
+        try (Stream<Path> s = Files.list(ds.resolve("TextData"))) {
+            return s.filter(p -> p.getFileName().toString().endsWith("train_en.caption.txt")).findFirst().orElseThrow();
+        }
+    }
+
     @Test
     void messagesAreOneEscapedLine() {
         assertEquals("bad\\nname\\u0007", Main.escapeControls("bad\nname\u0007"));

@@ -175,6 +175,7 @@ public final class NrccrLayout {
             throw new IOException(file + ":" + line + ": not valid UTF-8");
         }
         List<Caption> out = new ArrayList<>();
+        Map<String, Integer> firstLine = new java.util.HashMap<>();
         String[] lines = content.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String l = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
@@ -193,7 +194,18 @@ public final class NrccrLayout {
             if (m.group(4).isBlank()) {
                 throw new IOException(file + ":" + (i + 1) + ": empty caption");
             }
-            out.add(new Caption(m.group(1), tag, Integer.parseInt(m.group(3)), m.group(4)));
+            int k;
+            try {
+                k = Integer.parseInt(m.group(3));
+            } catch (NumberFormatException e) {
+                throw new IOException(file + ":" + (i + 1) + ": caption number '" + m.group(3) + "' is out of range");
+            }
+            Integer seen = firstLine.putIfAbsent(m.group(1) + "#" + k, i + 1);
+            if (seen != null) {
+                throw new IOException(file + ":" + (i + 1) + ": duplicate caption id " + m.group(1) + "#" + tag + "#" + k
+                        + " (first on line " + seen + ")");
+            }
+            out.add(new Caption(m.group(1), tag, k, m.group(4)));
         }
         return out;
     }
@@ -208,7 +220,14 @@ public final class NrccrLayout {
             if (!Files.exists(f)) {
                 throw new IOException(dir + ": no image " + ids.get(i) + ".png or .jpg for a captioned visual id");
             }
-            BufferedImage img = ImageIO.read(f.toFile());
+            BufferedImage img;
+            try {
+                img = ImageIO.read(f.toFile());
+            } catch (IOException | RuntimeException e) {
+                // ImageIO's own messages ("Error reading PNG image data") name no file; corrupt data can even make
+                // its decoders throw unchecked exceptions.
+                throw new IOException(f + ": not a readable PNG or JPEG image (" + e.getMessage() + ")", e);
+            }
             if (img == null) {
                 throw new IOException(f + ": not a readable PNG or JPEG image");
             }
@@ -273,7 +292,7 @@ public final class NrccrLayout {
 
     private static float[][][] framesOf(Path bigFile, Path v2f, List<String> ids) throws IOException {
         Map<String, List<String>> frames = new LinkedHashMap<>();
-        Matcher m = VIDEO.matcher(Files.readString(v2f, StandardCharsets.UTF_8));
+        Matcher m = VIDEO.matcher(text(v2f));
         while (m.find()) {
             List<String> f = new ArrayList<>();
             Matcher fm = FRAME.matcher(m.group(2));
@@ -301,6 +320,15 @@ public final class NrccrLayout {
         return out;
     }
 
+    /** A text file's content; invalid UTF-8 is an error naming the file. */
+    private static String text(Path file) throws IOException {
+        try {
+            return Files.readString(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ": not valid UTF-8 text", e);
+        }
+    }
+
     /** Reads a BigFile and returns the rows of {@code ids} in that order. */
     public static float[][] readBigFile(Path dir, List<String> ids) throws IOException {
         Path shapeFile = dir.resolve("shape.txt");
@@ -311,16 +339,21 @@ public final class NrccrLayout {
                 throw new IOException(p + ": missing (a BigFile folder holds shape.txt, id.txt and feature.bin)");
             }
         }
-        String[] shape = Files.readString(shapeFile).trim().split("\\s+");
+        String shapeText = text(shapeFile).trim();
+        String[] shape = shapeText.split("\\s+");
         int n;
         int d;
         try {
             n = Integer.parseInt(shape[0]);
             d = Integer.parseInt(shape[1]);
         } catch (RuntimeException e) {
-            throw new IOException(shapeFile + ": expected 'N D', got '" + Files.readString(shapeFile).trim() + "'");
+            n = -1;
+            d = -1;
         }
-        String[] fileIds = Files.readString(idFile).trim().split("\\s+");
+        if (n < 0 || d < 0 || shape.length != 2) {
+            throw new IOException(shapeFile + ": expected 'N D' (two counts), got '" + shapeText + "'");
+        }
+        String[] fileIds = text(idFile).trim().split("\\s+");
         if (fileIds.length != n) {
             throw new IOException(idFile + ": " + fileIds.length + " ids, but shape.txt says " + n);
         }
