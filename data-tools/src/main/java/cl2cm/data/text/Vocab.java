@@ -17,8 +17,15 @@ import java.util.zip.GZIPInputStream;
 public final class Vocab {
     private final Map<String, Integer> ids;
     private final List<String> tokens;
+    /** Where the tokens came from (a file name), for error messages. */
+    private final String source;
 
     public Vocab(List<String> tokens) {
+        this(tokens, "the vocabulary");
+    }
+
+    private Vocab(List<String> tokens, String source) {
+        this.source = source;
         this.tokens = List.copyOf(tokens);
         this.ids = new HashMap<>(tokens.size() * 2);
         for (int i = 0; i < tokens.size(); i++) {
@@ -61,7 +68,7 @@ public final class Vocab {
         if (tokens.isEmpty()) {
             throw new IOException(name + ": empty vocabulary");
         }
-        return new Vocab(tokens);
+        return new Vocab(tokens, name);
     }
 
     /** The id of a token, or -1. */
@@ -86,7 +93,8 @@ public final class Vocab {
     public int required(String token) {
         int id = id(token);
         if (id < 0) {
-            throw new IllegalArgumentException("vocabulary has no " + token + " token");
+            throw new IllegalArgumentException(source + ": vocabulary has no " + token + " token (a BERT vocabulary "
+                    + "needs [PAD], [UNK], [CLS] and [SEP])");
         }
         return id;
     }

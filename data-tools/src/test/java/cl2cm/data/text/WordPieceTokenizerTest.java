@@ -112,6 +112,6 @@ class WordPieceTokenizerTest {
         Files.writeString(noSpecials, "a\nb\n");
         IllegalArgumentException ie = assertThrows(IllegalArgumentException.class,
                 () -> new WordPieceTokenizer(Vocab.load(noSpecials), false));
-        assertTrue(ie.getMessage().contains("[PAD]"), ie.getMessage());
+        assertTrue(ie.getMessage().contains("[PAD]") && ie.getMessage().contains("v.txt"), ie.getMessage());
     }
 }

@@ -51,6 +51,10 @@ public final class AtomicFile {
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                 body.write(ch);
                 ch.force(true);
+            } catch (IOException e) {
+                // e.g. "No space left on device", which names no file
+                throw new IOException(abs + ": not written, the previous content is unchanged (" + e.getMessage()
+                        + ")", e);
             }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
