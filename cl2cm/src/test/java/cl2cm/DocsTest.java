@@ -160,7 +160,7 @@ class DocsTest {
     private static Set<String> cliCommands() throws IOException {
         Set<String> out = new HashSet<>();
         Pattern name = Pattern.compile("@Command\\(name = \"([\\w-]+)\"");
-        try (Stream<Path> s = Files.list(ROOT.resolve("cl2cm/src/main/java/cl2cm/app"))) {
+        try (Stream<Path> s = Files.walk(ROOT.resolve("cl2cm/src/main/java/cl2cm/app")).filter(Files::isRegularFile)) {
             for (Path p : s.toList()) {
                 Matcher m = name.matcher(Files.readString(p));
                 while (m.find()) {

@@ -1,5 +1,6 @@
 package cl2cm.app;
 
+import cl2cm.app.data.DataCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

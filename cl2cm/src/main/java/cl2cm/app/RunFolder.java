@@ -17,10 +17,10 @@ import java.util.List;
  * A finished or interrupted run folder: its config.json, vocab.txt and checkpoints. Reopening regenerates the data
  * from the config (it is deterministic) and checks that the vocabulary is the one the weights were trained with.
  */
-final class RunFolder {
-    final Path dir;
-    final Cl2cmConfig config;
-    final Experiment experiment;
+public final class RunFolder {
+    public final Path dir;
+    public final Cl2cmConfig config;
+    public final Experiment experiment;
 
     private RunFolder(Path dir, Cl2cmConfig config, Experiment experiment) {
         this.dir = dir;
@@ -28,7 +28,7 @@ final class RunFolder {
         this.experiment = experiment;
     }
 
-    static RunFolder open(Path dir, PrintStream log) throws IOException {
+    public static RunFolder open(Path dir, PrintStream log) throws IOException {
         Path cfgFile = dir.resolve("config.json");
         if (!Files.isRegularFile(cfgFile)) {
             throw new IOException(dir + ": not a run folder (no config.json); train one with 'cl2cm train' or 'cl2cm demo'");
@@ -46,7 +46,7 @@ final class RunFolder {
     }
 
     /** The cross-modal network with the best weights of {@code name} ("cl2cm" or "baseline"). */
-    Networks.CrossModal crossModal(String name) throws IOException {
+    public Networks.CrossModal crossModal(String name) throws IOException {
         Path best = dir.resolve(name + "-best.safetensors");
         if (!Files.exists(best)) {
             throw new IOException(best + ": no trained " + name + " model in this run folder");

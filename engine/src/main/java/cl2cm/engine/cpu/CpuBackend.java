@@ -1,7 +1,8 @@
 package cl2cm.engine.cpu;
 
 import cl2cm.engine.backend.Backend;
-import cl2cm.engine.backend.Backend.AdamTensors;
+import cl2cm.engine.backend.OptimizerKernels;
+import cl2cm.engine.backend.OptimizerKernels.AdamTensors;
 import cl2cm.engine.backend.BinaryOp;
 import cl2cm.engine.backend.ConvGeometry;
 import cl2cm.engine.backend.DropoutHash;
@@ -525,12 +526,12 @@ public final class CpuBackend implements Backend {
                 }
             }
         }
-        d(Backend.requireNorm(out, "globalNorm"))[0] = Math.sqrt(sum);
+        d(OptimizerKernels.requireNorm(out, "globalNorm"))[0] = Math.sqrt(sum);
     }
 
     @Override
     public void clipToNorm(java.util.List<Storage> xs, Storage norm, double maxNorm) {
-        double factor = maxNorm / (d(Backend.requireNorm(norm, "clipToNorm"))[0] + 1e-6);
+        double factor = maxNorm / (d(OptimizerKernels.requireNorm(norm, "clipToNorm"))[0] + 1e-6);
         if (!(factor < 1)) {
             return;
         }
@@ -542,7 +543,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamUpdate(java.util.List<AdamTensors> tensors, Storage step, double beta1, double beta2, double eps,
                            double weightDecay, boolean decoupled) {
-        Backend.requireAdamStep(step);
+        OptimizerKernels.requireAdamStep(step);
         double lr = d(step)[0];
         long t = (long) d(step)[1];
         for (AdamTensors a : tensors) {

@@ -1,7 +1,8 @@
 package cl2cm.engine.cuda;
 
 import cl2cm.engine.backend.Backend;
-import cl2cm.engine.backend.Backend.AdamTensors;
+import cl2cm.engine.backend.OptimizerKernels;
+import cl2cm.engine.backend.OptimizerKernels.AdamTensors;
 import cl2cm.engine.backend.BinaryOp;
 import cl2cm.engine.backend.ConvGeometry;
 import cl2cm.engine.backend.MatOperand;
@@ -983,7 +984,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void globalNorm(List<Storage> xs, Storage out) {
-        Backend.requireNorm(out, "globalNorm");
+        OptimizerKernels.requireNorm(out, "globalNorm");
         if (xs.isEmpty()) {
             fill(new View(out, new int[]{1}, new int[]{1}, 0), 0);
             return;
@@ -1008,7 +1009,7 @@ public final class CudaBackend implements Backend {
         if (xs.isEmpty()) {
             return;
         }
-        Backend.requireNorm(norm, "clipToNorm");
+        OptimizerKernels.requireNorm(norm, "clipToNorm");
         DType t = same("clip to norm", xs.toArray(new Storage[0]));
         int[] chunks = new int[1];
         DeviceAllocator.Block table = chunkTable(chunks, xs);
@@ -1028,7 +1029,7 @@ public final class CudaBackend implements Backend {
         if (tensors.isEmpty()) {
             return;
         }
-        Backend.requireAdamStep(step);
+        OptimizerKernels.requireAdamStep(step);
         List<Storage> p = tensors.stream().map(AdamTensors::param).toList();
         List<Storage> g = tensors.stream().map(AdamTensors::grad).toList();
         List<Storage> m = tensors.stream().map(AdamTensors::m).toList();

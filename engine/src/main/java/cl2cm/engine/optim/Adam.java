@@ -1,6 +1,7 @@
 package cl2cm.engine.optim;
 
 import cl2cm.engine.backend.Backend;
+import cl2cm.engine.backend.OptimizerKernels;
 import cl2cm.engine.nn.Parameter;
 import cl2cm.engine.tensor.DType;
 import cl2cm.engine.tensor.Storage;
@@ -76,13 +77,13 @@ public final class Adam extends Optimizer {
         // One multi-tensor update per (backend, learning-rate scale).
         record Group(Backend backend, double scale) {
         }
-        Map<Group, List<Backend.AdamTensors>> groups = new LinkedHashMap<>();
+        Map<Group, List<OptimizerKernels.AdamTensors>> groups = new LinkedHashMap<>();
         for (Update u : updates) {
             Parameter p = u.param();
             Tensor m = slot("exp_avg", u.name(), p);
             Tensor v = slot("exp_avg_sq", u.name(), p);
             groups.computeIfAbsent(new Group(p.backend(), lrScale(u.name())), g -> new ArrayList<>())
-                    .add(new Backend.AdamTensors(p.storage(), u.grad().storage(), m.storage(), v.storage()));
+                    .add(new OptimizerKernels.AdamTensors(p.storage(), u.grad().storage(), m.storage(), v.storage()));
         }
         groups.forEach((group, tensors) -> {
             try (TensorScope scope = TensorScope.open("adam step scalars")) {

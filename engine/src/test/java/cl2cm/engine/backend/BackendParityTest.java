@@ -371,14 +371,14 @@ class BackendParityTest {
         for (Target target : all) {
             DType dt = target.dtype();
             List<Tensor> tp = new java.util.ArrayList<>();
-            List<Backend.AdamTensors> adam = new java.util.ArrayList<>();
+            List<OptimizerKernels.AdamTensors> adam = new java.util.ArrayList<>();
             List<Tensor> tg = new java.util.ArrayList<>();
             for (int k = 0; k < 2; k++) {
                 Tensor pk = Tensor.of(p[k], dt, target.backend(), sizes[k]);
                 Tensor gk = Tensor.of(g[k], dt, target.backend(), sizes[k]);
                 tp.add(pk);
                 tg.add(gk);
-                adam.add(new Backend.AdamTensors(pk.storage(), gk.storage(),
+                adam.add(new OptimizerKernels.AdamTensors(pk.storage(), gk.storage(),
                         Tensor.zeros(dt, target.backend(), sizes[k]).storage(),
                         Tensor.zeros(dt, target.backend(), sizes[k]).storage()));
             }
@@ -412,7 +412,7 @@ class BackendParityTest {
             assertEquals(0.0, norm.item(), 0.0, target.name());
             be.clipToNorm(empty, norm.storage(), 1.0);
             Tensor scalars = Tensor.of(new double[]{1e-2, 1}, DType.F64, be, 2);
-            be.adamUpdate(List.of(new Backend.AdamTensors(empty.get(0), empty.get(1), empty.get(0), empty.get(1))),
+            be.adamUpdate(List.of(new OptimizerKernels.AdamTensors(empty.get(0), empty.get(1), empty.get(0), empty.get(1))),
                     scalars.storage(), 0.9, 0.999, 1e-8, 0.0, true);
         }
     }

@@ -1,4 +1,4 @@
-package cl2cm.app;
+package cl2cm.app.data;
 
 import picocli.CommandLine.Option;
 
