@@ -48,7 +48,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         double studentMass = 0;
         double studentTop = 0;
         Rng rng = new Rng(9);
-        try (GradMode.Guard g = GradMode.set(false)) {
+        try (var g = GradMode.disabled()) {
             for (int it = 0; it < batches; it++) {
                 int[] items = Arrays.copyOf(rng.permutation(train.size()), b);
                 List<int[]> src = new ArrayList<>();

@@ -172,7 +172,7 @@ final class BenchCommand implements Callable<Integer> {
         bert.eval();
         Rng data = new Rng(2);
         double[] ms = time(() -> {
-            try (GradMode.Guard g = GradMode.set(false)) {
+            try (var g = GradMode.disabled()) {
                 TokenBatch t = TokenBatch.empty(b, seqLen);
                 fillTokens(data, t, bert.config().vocabSize());
                 Tensor m = Tensor.of(t.mask(), be, b, seqLen);

@@ -51,7 +51,7 @@ public final class Retrieval {
             throw new IllegalArgumentException(q + " query embeddings but " + queryItems.length + " query items");
         }
         double[] sim;
-        try (TensorScope scope = TensorScope.open("retrieval"); GradMode.Guard g = GradMode.set(false)) {
+        try (TensorScope scope = TensorScope.open("retrieval"); var g = GradMode.disabled()) {
             sim = queries.matmul(gallery.mT()).toDoubleArray();        // [Q, N]
         }
         // A NaN compares false against everything, so it would rank first and score a broken model R@1 = 100.

@@ -131,7 +131,7 @@ public final class Spirals {
 
         /** Fraction of points classified correctly. */
         public double accuracy(Data data) {
-            try (TensorScope scope = TensorScope.open("spirals eval"); GradMode.Guard g = GradMode.set(false)) {
+            try (TensorScope scope = TensorScope.open("spirals eval"); var g = GradMode.disabled()) {
                 double[] logits = model.forward(data.x()).toDoubleArray();
                 int correct = 0;
                 for (int i = 0; i < data.size(); i++) {

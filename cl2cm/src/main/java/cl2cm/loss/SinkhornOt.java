@@ -58,7 +58,7 @@ public final class SinkhornOt {
         if (eps <= 0 || iterations < 1) {
             throw new IllegalArgumentException("OT needs epsilon > 0 and at least one iteration");
         }
-        try (GradMode.Guard g = GradMode.set(false); TensorScope scope = TensorScope.open("sinkhorn")) {
+        try (var g = GradMode.disabled(); TensorScope scope = TensorScope.open("sinkhorn")) {
             Tensor c = cost.detach();
             Tensor xm = xMask.to(c.dtype());
             Tensor ym = yMask.to(c.dtype());

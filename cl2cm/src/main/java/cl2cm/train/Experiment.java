@@ -308,7 +308,7 @@ public final class Experiment {
         int n = split.size();
         float[] out = new float[n * cfg.embedDim()];
         cmn.eval();
-        try (GradMode.Guard g = GradMode.set(false)) {
+        try (var g = GradMode.disabled()) {
             for (int s = 0; s < n; s += EVAL_BATCH) {
                 int e = Math.min(n, s + EVAL_BATCH);
                 int[] idx = new int[e - s];
@@ -328,7 +328,7 @@ public final class Experiment {
         int n = rows.size();
         float[] out = new float[n * cfg.embedDim()];
         enc.eval();
-        try (GradMode.Guard g = GradMode.set(false)) {
+        try (var g = GradMode.disabled()) {
             for (int s = 0; s < n; s += EVAL_BATCH) {
                 int e = Math.min(n, s + EVAL_BATCH);
                 try (TensorScope scope = TensorScope.open("encode texts")) {

@@ -55,7 +55,7 @@ public final class Objectives {
         if (teacher != null && lambdaKd > 0) {
             // The frozen teacher runs first and keeps only its similarities, so its activations come and go before
             // the student's are allocated (run after them, its pass would sit on top of them at the step's peak).
-            try (GradMode.Guard g = GradMode.set(false); TensorScope scope = TensorScope.open("teacher")) {
+            try (var g = GradMode.disabled(); TensorScope scope = TensorScope.open("teacher")) {
                 Tensor te = teacher.forward(pairs).embedding();
                 teacherSim = scope.keep(te.narrow(0, 0, b).matmul(te.narrow(0, b, b).mT()));
             }

@@ -216,7 +216,7 @@ public final class StageRunner {
                     }
                 }
                 double score;
-                try (GradMode.Guard g = GradMode.set(false)) {
+                try (var g = GradMode.disabled()) {
                     model.eval();
                     score = val.score();
                     model.train(true);

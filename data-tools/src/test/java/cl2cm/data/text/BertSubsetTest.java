@@ -46,7 +46,7 @@ class BertSubsetTest {
         m.eval();
         WordPieceTokenizer tok = new WordPieceTokenizer(Vocab.load(dir.resolve(PretrainedBert.VOCAB)), false);
         WordPieceTokenizer.Batch b = tok.encodeBatch(CORPUS, 16, false);
-        try (GradMode.Guard g = GradMode.set(false)) {
+        try (var g = GradMode.disabled()) {
             Tensor mask = Tensor.of(b.mask(), Devices.cpu(), b.size(), b.seqLen());
             return m.forward(b.ids(), b.size(), b.seqLen(), mask, null).lastHiddenState().toFloatArray();
         }

@@ -63,7 +63,7 @@ public final class GradCheck {
     }
 
     private static double evaluate(Function<Tensor[], Tensor> f, Input[] inputs, int which, double[] x, Tensor w) {
-        try (GradMode.Guard g = GradMode.set(false)) {
+        try (var g = GradMode.disabled()) {
             Tensor[] ts = new Tensor[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
                 ts[i] = Tensor.of(i == which ? x : inputs[i].values(), DType.F64, Devices.cpu(), inputs[i].shape());

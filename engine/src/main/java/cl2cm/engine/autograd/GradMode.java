@@ -14,15 +14,14 @@ public final class GradMode {
         return ENABLED.get()[0];
     }
 
-    /** Turns recording off until the returned handle is closed, then restores the previous state. */
+    /**
+     * Turns recording off until the returned handle is closed, then restores the previous state; the engine's one
+     * no-grad idiom (PyTorch's {@code torch.no_grad()}).
+     */
     public static Guard disabled() {
-        return set(false);
-    }
-
-    public static Guard set(boolean enabled) {
         boolean[] flag = ENABLED.get();
         boolean previous = flag[0];
-        flag[0] = enabled;
+        flag[0] = false;
         return () -> flag[0] = previous;
     }
 

@@ -51,7 +51,7 @@ public final class Graph {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         BackwardOnlyStorages activations = new BackwardOnlyStorages(order);
-        try (GradMode.Guard g = GradMode.set(false); TensorScope scope = TensorScope.open("backward")) {
+        try (var g = GradMode.disabled(); TensorScope scope = TensorScope.open("backward")) {
             PendingGradients pending = new PendingGradients(scope);
             grads.put(root, seed);
             pending.hold(seed);

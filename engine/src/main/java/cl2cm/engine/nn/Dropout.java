@@ -21,14 +21,6 @@ public final class Dropout extends Module {
         return Nn.dropout(x, p, isTraining(), rng);
     }
 
-    /**
-     * Multi-head attention whose probabilities this dropout drops (see {@link Nn#attention}): q [B, Tq, H], k and v
-     * [B, Tk, H], additive key mask [B, 1, 1, Tk] or null; returns the context [B, Tq, H].
-     */
-    public Tensor forwardAttention(Tensor q, Tensor k, Tensor v, Tensor maskBias, int heads) {
-        return Nn.attention(q, k, v, maskBias, heads, p, isTraining(), rng);
-    }
-
     /** dropout(x) + residual, fused (see {@link Nn#dropoutAdd}); draws the same mask as {@code forward(x)} would. */
     public Tensor forwardAdd(Tensor x, Tensor residual) {
         return Nn.dropoutAdd(x, residual, p, isTraining(), rng);

@@ -84,7 +84,7 @@ public abstract class Optimizer {
         if (step == 0) {
             throw new IllegalStateException("applyStep() before prepareStep()");
         }
-        try (GradMode.Guard g = GradMode.set(false)) {
+        try (var g = GradMode.disabled()) {
             List<Update> updates = new ArrayList<>();
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 Parameter p = e.getValue();

@@ -257,7 +257,7 @@ class BackendParityTest {
             }
             for (double p : new double[]{0, 0.2}) {
                 parity("attention " + java.util.Arrays.toString(s) + " dropout " + p, 1e-4,
-                        t -> Nn.attention(t[0], t[1], t[2], Tensor.of(mask, t[0].dtype(), t[0].backend(), b, 1, 1, tk),
+                        t -> cl2cm.engine.ops.Attention.multiHead(t[0], t[1], t[2], Tensor.of(mask, t[0].dtype(), t[0].backend(), b, 1, 1, tk),
                                 heads, p, true, new Rng(5)),
                         in(uniform(r, b, tq, width), b, tq, width), in(uniform(r, b, tk, width), b, tk, width),
                         in(uniform(r, b, tk, width), b, tk, width));

@@ -156,7 +156,7 @@ class CudaBackendTest {
             Tensor k = r.normal(0, 1, DType.F32, cuda, 8, 32, 256).requiresGrad(true);
             Tensor v = r.normal(0, 1, DType.F32, cuda, 8, 32, 256).requiresGrad(true);
             cuda.startProfiling();
-            Tensor ctx = cl2cm.engine.ops.Nn.attention(q, k, v, null, 4, 0.1, true, new Rng(5));
+            Tensor ctx = cl2cm.engine.ops.Attention.multiHead(q, k, v, null, 4, 0.1, true, new Rng(5));
             ctx.mul(r.normal(0, 1, DType.F32, cuda, 8, 32, 256)).sum().backward();
             q.grad().sum().item();
             KernelProfiler.Report report = cuda.stopProfiling();

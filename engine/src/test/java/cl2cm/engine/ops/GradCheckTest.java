@@ -171,7 +171,7 @@ class GradCheckTest {
                 Tensor.of(vs, DType.F64, 2, 3, 5, 6).requiresGrad(true)};
         Tensor[] plain = {Tensor.of(xs, DType.F64, 2, 3, 4, 5).requiresGrad(true),
                 Tensor.of(vs, DType.F64, 2, 3, 5, 6).requiresGrad(true)};
-        Tensor a = Nn.dropoutMatmul(fused[0], fused[1], 0.4, true, new Rng(7));
+        Tensor a = cl2cm.engine.ops.Attention.dropoutMatmul(fused[0], fused[1], 0.4, true, new Rng(7));
         Tensor b = Nn.dropout(plain[0], 0.4, true, new Rng(7)).matmul(plain[1]);
         org.junit.jupiter.api.Assertions.assertArrayEquals(b.toDoubleArray(), a.toDoubleArray());
         a.tanh().sum().backward();
@@ -191,9 +191,9 @@ class GradCheckTest {
         GradCheck.check("dropout", t -> Nn.dropout(t[0], 0.3, true, new Rng(99)), in(uniform(r, 4, 9), 4, 9));
         GradCheck.check("dropout-add", t -> Nn.dropoutAdd(t[0], t[1].tanh(), 0.3, true, new Rng(99)),
                 in(uniform(r, 4, 9), 4, 9), in(uniform(r, 4, 9), 4, 9));
-        GradCheck.check("dropout-matmul", t -> Nn.dropoutMatmul(t[0].softmax(-1), t[1], 0.3, true, new Rng(99)),
+        GradCheck.check("dropout-matmul", t -> cl2cm.engine.ops.Attention.dropoutMatmul(t[0].softmax(-1), t[1], 0.3, true, new Rng(99)),
                 in(uniform(r, 2, 3, 4, 5), 2, 3, 4, 5), in(uniform(r, 2, 3, 5, 6), 2, 3, 5, 6));
-        GradCheck.check("dropout-matmul, shared right operand", t -> Nn.dropoutMatmul(t[0], t[1], 0.3, true,
+        GradCheck.check("dropout-matmul, shared right operand", t -> cl2cm.engine.ops.Attention.dropoutMatmul(t[0], t[1], 0.3, true,
                 new Rng(99)), in(uniform(r, 3, 4, 5), 3, 4, 5), in(uniform(r, 5, 6), 5, 6));
         GradCheck.check("linear", t -> Nn.linear(t[0], t[1], t[2]),
                 in(uniform(r, 2, 3, 5), 2, 3, 5), in(uniform(r, 4, 5), 4, 5), in(uniform(r, 4), 4));

@@ -92,7 +92,7 @@ class TensorTest {
     @Test
     void noGradAndDetachStopRecording() {
         Tensor w = Tensor.of(new float[]{1, 2}, 2).requiresGrad(true);
-        try (GradMode.Guard g = GradMode.set(false)) {
+        try (var g = GradMode.disabled()) {
             assertFalse(w.mul(2.0).requiresGrad());
         }
         assertTrue(w.mul(2.0).requiresGrad());

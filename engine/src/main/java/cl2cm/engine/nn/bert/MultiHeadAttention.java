@@ -1,9 +1,9 @@
 package cl2cm.engine.nn.bert;
 
 import cl2cm.engine.backend.Backend;
-import cl2cm.engine.nn.Dropout;
 import cl2cm.engine.nn.Linear;
 import cl2cm.engine.nn.Module;
+import cl2cm.engine.ops.Attention;
 import cl2cm.engine.tensor.DType;
 import cl2cm.engine.tensor.Rng;
 import cl2cm.engine.tensor.Tensor;
@@ -18,7 +18,8 @@ public final class MultiHeadAttention extends Module {
     private final Linear query;
     private final Linear key;
     private final Linear value;
-    private final Dropout dropout;
+    private final double attentionDropout;
+    private final Rng rng;
     private final int heads;
 
     public MultiHeadAttention(int hidden, int heads, double attentionDropout, Rng rng, DType dtype, Backend be) {
@@ -28,7 +29,11 @@ public final class MultiHeadAttention extends Module {
         this.query = registerModule("query", BertInit.linear(hidden, hidden, rng, dtype, be));
         this.key = registerModule("key", BertInit.linear(hidden, hidden, rng, dtype, be));
         this.value = registerModule("value", BertInit.linear(hidden, hidden, rng, dtype, be));
-        this.dropout = registerModule("dropout", new Dropout(attentionDropout, rng));
+        if (attentionDropout < 0 || attentionDropout >= 1) {
+            throw new IllegalArgumentException("attention dropout must be in [0, 1), got " + attentionDropout);
+        }
+        this.attentionDropout = attentionDropout;
+        this.rng = rng;
         this.heads = heads;
     }
 
@@ -43,7 +48,7 @@ public final class MultiHeadAttention extends Module {
         Tensor qp = TensorScope.forBackwardOnly(query.forward(q));
         Tensor kp = TensorScope.forBackwardOnly(key.forward(kv));
         Tensor vp = TensorScope.forBackwardOnly(value.forward(kv));
-        return dropout.forwardAttention(qp, kp, vp, maskBias, heads);
+        return Attention.multiHead(qp, kp, vp, maskBias, heads, attentionDropout, isTraining(), rng);
     }
 
     /** The additive mask for keys: [B, T] of 1 (token) / 0 (padding) becomes [B, 1, 1, T] of 0 / -1e9. */
