@@ -186,6 +186,20 @@ class ReliabilityTest {
     }
 
     @Test
+    void importersNeverReplaceADatasetUnasked() throws IOException {
+        Path root = dir.resolve("ds");
+        assertEquals(0, cli("data", "synth", "--root", root.toString(), "--train", "4", "--val", "2", "--test", "2")
+                .status());
+        Map<String, String> before = snapshot(root);
+        cli("data", "synth", "--root", root.toString(), "--train", "5", "--val", "2", "--test", "2", "--seed", "9")
+                .failsWith(root.resolve("synthscenes").toString(), "exists already", "--overwrite");
+        assertEquals(before, snapshot(root));
+        assertEquals(0, cli("data", "synth", "--root", root.toString(), "--train", "5", "--val", "2", "--test", "2",
+                "--overwrite").status());
+        assertFalse(before.equals(snapshot(root)), "--overwrite replaced the dataset");
+    }
+
+    @Test
     void outMustBeAFolder() throws IOException {
         Path file = dir.resolve("a-file");
         Files.writeString(file, "x");

@@ -29,8 +29,12 @@ final class DataBertSubset implements Callable<Integer> {
     @Option(names = "--lower", description = "lower-case before tokenizing (uncased vocabularies)")
     boolean lower;
 
+    @picocli.CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
+
     @Override
     public Integer call() throws Exception {
+        overwrite.refuseExisting(out, "output folder");
         List<String> texts = new java.util.ArrayList<>();
         for (Path p : captions) {
             List<Path> files;

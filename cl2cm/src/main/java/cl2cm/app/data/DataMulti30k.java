@@ -24,9 +24,13 @@ final class DataMulti30k implements Callable<Integer> {
     @Option(names = "--languages", split = ",", defaultValue = "en,de", description = "(default: ${DEFAULT-VALUE})")
     List<String> languages;
 
+    @picocli.CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
+
     @Override
     public Integer call() throws Exception {
         Dataset ds = Multi30kImporter.read(raw, languages);
+        overwrite.refuseExisting(root.resolve(ds.collection()), "dataset");
         NrccrLayout.write(ds, root);
         ds.splits().values().forEach(s -> System.out.printf("%s: %d images%n", s.name(), s.size()));
         return 0;

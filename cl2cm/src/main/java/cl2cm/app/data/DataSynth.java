@@ -35,11 +35,15 @@ final class DataSynth implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @picocli.CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
+
     @Override
     public Integer call() throws Exception {
         SyntheticScenes.Config c = new SyntheticScenes.Config(train, val, test, size, List.of("de", "fr", "cs", "es"),
                 noise, 0.75, seed);
         Dataset ds = SyntheticScenes.generate(c);
+        overwrite.refuseExisting(root.resolve(ds.collection()), "dataset");
         NrccrLayout.write(ds, root);
         System.out.printf("wrote %s/%s: %d/%d/%d images%n", root, ds.collection(), train, val, test);
         return 0;

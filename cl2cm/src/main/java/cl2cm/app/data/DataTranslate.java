@@ -38,6 +38,9 @@ final class DataTranslate implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     Path dictDir;
 
+    @picocli.CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
+
     @Override
     public Integer call() throws Exception {
         cl2cm.data.mt.Translator mt = switch (translator) {
@@ -50,6 +53,9 @@ final class DataTranslate implements Callable<Integer> {
                 .resolve(mt.name().replaceAll("[^A-Za-z0-9-]+", "_") + ".tsv");
         cl2cm.data.mt.TranslationCache cache = new cl2cm.data.mt.TranslationCache(cacheFile);
         String tag = source + "2" + target;
+        for (Split split : ds.splits().values()) {
+            overwrite.refuseExisting(NrccrLayout.captionFile(root, collection, split.name(), tag), "translation");
+        }
         for (Split split : ds.splits().values()) {
             List<Caption> src = split.captions(source);
             if (src.isEmpty()) {

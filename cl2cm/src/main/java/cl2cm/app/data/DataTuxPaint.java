@@ -19,12 +19,16 @@ final class DataTuxPaint implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     PictureImportOptions options = new PictureImportOptions();
 
+    @picocli.CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
+
     @Override
     public Integer call() throws Exception {
         cl2cm.data.io.TuxPaintImporter.Report[] report = new cl2cm.data.io.TuxPaintImporter.Report[1];
         Dataset ds = cl2cm.data.io.TuxPaintImporter.read(
                 stamps != null ? stamps : cl2cm.data.io.TuxPaintImporter.DEFAULT_STAMPS, options.size,
                 options.languages, report);
+        overwrite.refuseExisting(options.root.resolve(ds.collection()), "dataset");
         NrccrLayout.write(ds, options.root);
         System.out.printf("wrote %s/%s: %d stamps (%d PNGs without a description skipped)%n", options.root,
                 ds.collection(), report[0].stamps(), report[0].skippedWithoutDescription());
