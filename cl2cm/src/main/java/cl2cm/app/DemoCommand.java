@@ -58,8 +58,9 @@ final class DemoCommand implements Callable<Integer> {
         PrintStream log = System.out;
         cl2cm.engine.backend.Backend be = training.device.backend();
         Experiment first = Experiment.prepare(cfg.withSeed(runSeeds.get(0)), be, log)
-                .replaySteps(training.device.replaySteps(be));
-        try (RunLock lock = TrainingFolder.claim(out, cfg, training.resume, training.overwrite)) {
+                .replaySteps(training.replaySteps(be));
+        try (RunLock lock = TrainingFolder.claim(out, cfg, training.resume, training.overwrite);
+             var anomaly = training.anomalyMode(out)) {
             cfg.save(out.resolve("config.json"));
             return demo(cfg, runSeeds, first, be, log);
         }
@@ -75,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
             Cl2cmConfig c = cfg.withSeed(seed);
             Path dir = runSeeds.size() == 1 ? out : out.resolve("seed" + seed);
             Experiment ex = seed == runSeeds.get(0) ? first
-                    : Experiment.prepare(c, be, log).replaySteps(training.device.replaySteps(be));
+                    : Experiment.prepare(c, be, log).replaySteps(training.replaySteps(be));
             runs.add(runOne(c, ex, dir, log));
         }
         Map<String, Object> metrics = summarise(cfg, runs);

@@ -29,8 +29,9 @@ final class TrainCommand implements Callable<Integer> {
         // Everything is checked (config, device, data) before the run folder is claimed and written.
         Cl2cmConfig cfg = training.loadConfig();
         cl2cm.engine.backend.Backend be = training.device.backend();
-        Experiment ex = Experiment.prepare(cfg, be, System.out).replaySteps(training.device.replaySteps(be));
-        try (RunLock lock = TrainingFolder.claim(out, cfg, training.resume, training.overwrite)) {
+        Experiment ex = Experiment.prepare(cfg, be, System.out).replaySteps(training.replaySteps(be));
+        try (RunLock lock = TrainingFolder.claim(out, cfg, training.resume, training.overwrite);
+             var anomaly = training.anomalyMode(out)) {
             cfg.save(out.resolve("config.json"));
             ex.saveVocab(out.resolve("vocab.txt"));
             return train(cfg, ex);

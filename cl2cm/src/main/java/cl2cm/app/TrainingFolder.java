@@ -55,7 +55,7 @@ final class TrainingFolder {
         }
     }
 
-    /** The files a training run writes: config, vocabulary, metrics, checkpoints and weights, also per seed. */
+    /** The files a training run writes: config, vocabulary, metrics, history, checkpoints, weights, also per seed. */
     static List<Path> artefacts(Path out) throws IOException {
         List<Path> found = new ArrayList<>();
         try (Stream<Path> s = Files.walk(out, 2)) {
@@ -64,7 +64,7 @@ final class TrainingFolder {
                     .filter(p -> {
                         String n = p.getFileName().toString();
                         return n.equals("config.json") || n.equals("vocab.txt") || n.equals("metrics.json")
-                                || n.endsWith(".safetensors");
+                                || n.equals(cl2cm.train.Experiment.HISTORY) || n.endsWith(".safetensors");
                     })
                     .sorted(Comparator.comparing(Path::toString))
                     .forEach(found::add);

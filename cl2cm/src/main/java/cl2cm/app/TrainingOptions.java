@@ -18,8 +18,23 @@ final class TrainingOptions {
             + "checkpoints and weights are deleted once every input has been checked)")
     boolean overwrite;
 
+    @Option(names = "--anomaly", description = "check every op's output and every gradient for NaN/Inf and stop at "
+            + "the first, naming the op, its shapes, modules and source line, with its inputs saved in the run "
+            + "folder (slow; implies --eager)")
+    boolean anomaly;
+
     @picocli.CommandLine.Mixin
     DeviceOptions device = new DeviceOptions();
+
+    /** Whether training steps are recorded once and replayed (CUDA), which anomaly mode's host reads rule out. */
+    boolean replaySteps(cl2cm.engine.backend.Backend be) {
+        return !anomaly && device.replaySteps(be);
+    }
+
+    /** Anomaly mode for the run when asked for (close the handle to turn it off), else null. */
+    cl2cm.engine.autograd.OpHook.Handle anomalyMode(Path runFolder) {
+        return anomaly ? cl2cm.engine.autograd.Anomaly.enable(runFolder) : null;
+    }
 
     /** The config file's settings, or the defaults when none is given. */
     Cl2cmConfig loadConfig() throws IOException {

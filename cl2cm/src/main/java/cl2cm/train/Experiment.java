@@ -217,9 +217,14 @@ public final class Experiment {
     private static final String TEXT_BERT = "text.bert.";
 
     /** A pre-trained text encoder's BERT trains at text.pretrainedLrScale times the stage's rate. */
-    private StageRunner pretrainedRate(StageRunner runner) {
+    /** A stage's runner as every stage has it: its history kept in the run folder, a pre-trained encoder's rate. */
+    private StageRunner configured(StageRunner runner, Path dir) {
+        runner.listen(new HistoryFile(dir.resolve(HISTORY)));
         return cfg.text().pretrained().isEmpty() ? runner : runner.scaleLr(TEXT_BERT, cfg.text().pretrainedLrScale());
     }
+
+    /** The training history of a run folder (JSON lines, see {@link HistoryFile}). */
+    public static final String HISTORY = "history.jsonl";
 
     /** Trains the cross-lingual network; selection by cross-lingual mR on the validation pairs. */
     public Networks.CrossLingual trainCln(Path dir, boolean resume) throws IOException {
@@ -227,8 +232,8 @@ public final class Experiment {
         Networks.CrossLingual cln = newCln(rng);
         Cl2cmConfig.Loss l = cfg.loss();
         log.printf("stage 1: cross-lingual network, %d parameters%n", cln.parameterCount());
-        StageRunner runner = pretrainedRate(new StageRunner("cln", cln, cfg.stage1(), train.size(),
-                train::captionCount, cfg.seed(), rng, dir, log));
+        StageRunner runner = configured(new StageRunner("cln", cln, cfg.stage1(), train.size(),
+                train::captionCount, cfg.seed(), rng, dir, log), dir);
         StageRunner.ValFn score = () -> evalCln(cln, val).mR();
         if (replaySteps) {
             runner.run(new LoadedBatch(Math.min(cfg.stage1().batch(), train.size()), false,
@@ -279,8 +284,8 @@ public final class Experiment {
         log.printf("stage 2 (%s): cross-modal network, %d parameters, lambda_kd %.2f%n", name, cmn.parameterCount(),
                 lambdaKd);
         String mtTag = cfg.data().translationTag();
-        StageRunner runner = pretrainedRate(new StageRunner(name, cmn, cfg.stage2(), train.size(),
-                train::captionCount, cfg.seed(), rng, dir, log));
+        StageRunner runner = configured(new StageRunner(name, cmn, cfg.stage2(), train.size(),
+                train::captionCount, cfg.seed(), rng, dir, log), dir);
         TextEncoder teacherText = teacher == null ? null : teacher.text;
         StageRunner.ValFn score = () -> evalCmn(cmn, val, mtTag).mR();
         if (replaySteps && train.split().frames() == null) {

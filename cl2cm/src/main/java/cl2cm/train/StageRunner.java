@@ -72,6 +72,7 @@ public final class StageRunner {
     private int checkpointEvery = 50;
     private String scaledPrefix = "";
     private double lrScale = 1.0;
+    private final java.util.List<TrainingListener> listeners = new java.util.ArrayList<>();
 
     public StageRunner(String name, Module model, Cl2cmConfig.Stage cfg, int items, IntUnaryOperator captionCount,
                        long seed, Rng dropoutRng, Path dir, PrintStream log) {
@@ -84,6 +85,12 @@ public final class StageRunner {
         this.dropoutRng = dropoutRng;
         this.dir = dir;
         this.log = log;
+    }
+
+    /** Adds a listener that hears of every step, epoch and checkpoint of this stage. */
+    public StageRunner listen(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
     }
 
     public StageRunner checkpointEvery(int steps) {
@@ -121,7 +128,7 @@ public final class StageRunner {
     public Result run(StepFn step, ValFn val, boolean resume) throws IOException {
         return train((opt, schedule) -> new Stepper() {
             @Override
-            public double step(int[] idx, int[] ks, int epoch, int s) {
+            public StepResult step(int[] idx, int[] ks, int epoch, int s) {
                 return trainStep(step, idx, ks, opt, schedule, epoch, s);
             }
 
@@ -142,7 +149,7 @@ public final class StageRunner {
 
     /** Runs training steps; made once per stage, closed at its end. */
     private interface Stepper extends AutoCloseable {
-        double step(int[] idx, int[] ks, int epoch, int s);
+        StepResult step(int[] idx, int[] ks, int epoch, int s);
 
         @Override
         void close();
@@ -172,6 +179,7 @@ public final class StageRunner {
         int bestEpoch = -1;
         int bad = 0;
         boolean stopped = false;
+        double resumedLossSum = 0;
         if (resume && Files.exists(lastCheckpoint())) {
             Map<String, String> meta = Checkpoint.load(lastCheckpoint(), model, opt);
             epoch = Integer.parseInt(meta.get("epoch"));
@@ -181,17 +189,21 @@ public final class StageRunner {
             bad = Integer.parseInt(meta.get("epochs_without_improvement"));
             stopped = Boolean.parseBoolean(meta.get("stopped_early"));
             dropoutRng.setState(Long.parseLong(meta.get("dropout_rng")));
+            resumedLossSum = Double.parseDouble(meta.getOrDefault("epoch_loss_sum", "0"));
             if (epoch >= cfg.epochs() || stopped) {
                 log.printf("%s: already trained (%s); using its best weights%n", name, lastCheckpoint());
             } else {
                 log.printf("%s: resumed from %s at epoch %d, step %d%n", name, lastCheckpoint(), epoch + 1, first);
             }
         }
+        for (TrainingListener l : listeners) {
+            l.stageStarted(name, opt.stepCount());
+        }
         try (Stepper steps = stepper.apply(opt, schedule)) {
             while (epoch < cfg.epochs() && !stopped) {
                 int[] perm = new Rng(seed * 1_000_003L + epoch).permutation(items);
-                double lossSum = 0;
-                int lossCount = 0;
+                double lossSum = first == 0 ? 0 : resumedLossSum;
+                int lossCount = first;
                 long t0 = System.nanoTime();
                 try (ProgressBar bar = new ProgressBarBuilder()
                         .setTaskName(String.format("%s epoch %d/%d", name, epoch + 1, cfg.epochs()))
@@ -205,13 +217,20 @@ public final class StageRunner {
                         for (int i = 0; i < idx.length; i++) {
                             ks[i] = pick(seed, epoch, idx[i], captionCount.applyAsInt(idx[i]));
                         }
-                        double value = steps.step(idx, ks, epoch, s);
+                        long stepStart = System.nanoTime();
+                        double lr = schedule.lr(opt.stepCount() + 1);   // the rate this step updates with
+                        StepResult r = steps.step(idx, ks, epoch, s);
+                        double value = r.loss();
+                        for (TrainingListener l : listeners) {
+                            l.step(new TrainingListener.Step(name, epoch, s, opt.stepCount(), r.terms(), lr,
+                                    r.gradNorm(), (System.nanoTime() - stepStart) / 1e9));
+                        }
                         lossSum += value;
                         lossCount++;
                         bar.stepBy(batch);
                         bar.setExtraMessage(String.format(" loss %.4f", lossSum / lossCount));
                         if (checkpointEvery > 0 && (s + 1) % checkpointEvery == 0 && s + 1 < stepsPerEpoch) {
-                            save(lastCheckpoint(), opt, epoch, s + 1, best, bestEpoch, bad, false);
+                            save(lastCheckpoint(), opt, epoch, s + 1, best, bestEpoch, bad, false, lossSum);
                         }
                     }
                 }
@@ -231,16 +250,21 @@ public final class StageRunner {
                     bad++;
                 }
                 stopped = cfg.patience() > 0 && bad >= cfg.patience();
+                for (TrainingListener l : listeners) {
+                    l.epoch(new TrainingListener.Epoch(name, epoch, opt.stepCount(),
+                            lossCount == 0 ? Double.NaN : lossSum / lossCount, score, bestEpoch == epoch,
+                            (System.nanoTime() - t0) / 1e9));
+                }
                 log.printf("%s epoch %d/%d: train loss %.4f, val score %.2f%s (%.1f s)%s%n", name, epoch + 1, cfg.epochs(),
                         lossCount == 0 ? Double.NaN : lossSum / lossCount, score, score >= best ? " (best)" : "",
                         (System.nanoTime() - t0) / 1e9, stopped ? ", stopping early" : "");
                 epoch++;
                 first = 0;
-                save(epochCheckpoint(epoch), opt, epoch, 0, best, bestEpoch, bad, stopped);
+                save(epochCheckpoint(epoch), opt, epoch, 0, best, bestEpoch, bad, stopped, 0);
                 if (cfg.keepEpochCheckpoints() > 0) {
                     Files.deleteIfExists(epochCheckpoint(epoch - cfg.keepEpochCheckpoints()));
                 }
-                save(lastCheckpoint(), opt, epoch, 0, best, bestEpoch, bad, stopped);
+                save(lastCheckpoint(), opt, epoch, 0, best, bestEpoch, bad, stopped, 0);
             }
         }
         // The stage is over: its gradients and optimizer state would otherwise hold memory (on a GPU, until the
@@ -253,20 +277,28 @@ public final class StageRunner {
         return new Result(best, bestEpoch + 1, epoch, stopped);
     }
 
-    private double trainStep(StepFn step, int[] idx, int[] ks, Adam opt, LrSchedule schedule, int epoch, int s) {
+    /** A step's loss terms (by name, in order) and gradient norm before clipping. */
+    private record StepResult(Map<String, Double> terms, double gradNorm) {
+        double loss() {
+            return terms.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+    }
+
+    private StepResult trainStep(StepFn step, int[] idx, int[] ks, Adam opt, LrSchedule schedule, int epoch, int s) {
         try (TensorScope scope = TensorScope.open(name + " step")) {
             model.train(true);
             model.zeroGrad();   // before the forward pass: the last step's gradients need not sit beside activations
             Map<String, Tensor> terms = step.losses(idx, ks);
-            double value = 0;
+            Map<String, Double> values = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> e : terms.entrySet()) {
-                value += checkTerm(e.getKey(), e.getValue().item(), opt, epoch, s);
+                values.put(e.getKey(), checkTerm(e.getKey(), e.getValue().item(), opt, epoch, s));
             }
             Objectives.total(terms).backward();
-            checkNorm(GradClip.clipGlobalNorm(model.trainableParameters(), cfg.clipNorm()).item(), opt, epoch, s);
+            double norm = GradClip.clipGlobalNorm(model.trainableParameters(), cfg.clipNorm()).item();
+            checkNorm(norm, opt, epoch, s);
             schedule.apply(opt);
             opt.step();
-            return value;
+            return new StepResult(values, norm);
         }
     }
 
@@ -322,19 +354,19 @@ public final class StageRunner {
         }
 
         @Override
-        public double step(int[] idx, int[] ks, int epoch, int s) {
+        public StepResult step(int[] idx, int[] ks, int epoch, int s) {
             try (TensorScope scope = TensorScope.open(name + " step")) {
                 model.train(true);
                 fn.load(idx, ks);
                 schedule.apply(opt);
                 opt.prepareStep();
                 double[] v = recorded.run().toDoubleArray();
-                double value = 0;
+                Map<String, Double> values = new LinkedHashMap<>();
                 for (int i = 0; i < terms.size(); i++) {
-                    value += checkTerm(terms.get(i), v[i], opt, epoch, s);
+                    values.put(terms.get(i), checkTerm(terms.get(i), v[i], opt, epoch, s));
                 }
                 checkNorm(v[terms.size()], opt, epoch, s);
-                return value;
+                return new StepResult(values, v[terms.size()]);
             }
         }
 
@@ -344,8 +376,9 @@ public final class StageRunner {
         }
     }
 
+    /** {@code lossSum}: the epoch's loss so far, so that a resumed epoch reports its mean over all its steps. */
     private void save(Path file, Adam opt, int epoch, int stepInEpoch, double best, int bestEpoch, int bad,
-                      boolean stopped) throws IOException {
+                      boolean stopped, double lossSum) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("stage", name);
         meta.put("epoch", Integer.toString(epoch));
@@ -355,6 +388,10 @@ public final class StageRunner {
         meta.put("epochs_without_improvement", Integer.toString(bad));
         meta.put("stopped_early", Boolean.toString(stopped));
         meta.put("dropout_rng", Long.toString(dropoutRng.state()));
+        meta.put("epoch_loss_sum", Double.toString(lossSum));
         Checkpoint.save(file, model, opt, meta);
+        for (TrainingListener l : listeners) {
+            l.checkpoint(name, file);
+        }
     }
 }

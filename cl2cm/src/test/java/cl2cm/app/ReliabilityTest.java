@@ -379,6 +379,19 @@ class ReliabilityTest {
     }
 
     @Test
+    void anomalyModeStopsAtTheFirstNonFiniteOpAndKeepsItsInputs() throws IOException {
+        // A learning rate of 1e30 turns the weights into infinities after the first update.
+        Path cfg = config(TINY.replace("\"stage1\": {\"epochs\": 1, \"batch\": 16}",
+                "\"stage1\": {\"epochs\": 1, \"batch\": 16, \"lr\": 1e30, \"warmupFraction\": 0}"));
+        Path out = dir.resolve("anomaly");
+        Result r = cli("train", "--config", cfg.toString(), "--out", out.toString(), "--anomaly")
+                .failsWith("anomaly in", "op '", "created at", "inputs written to " + out);
+        try (Stream<Path> s = Files.list(out)) {
+            assertTrue(s.anyMatch(p -> p.getFileName().toString().startsWith("anomaly-")), r.err());
+        }
+    }
+
+    @Test
     void messagesAreOneEscapedLine() {
         assertEquals("bad\\nname\\u0007", Main.escapeControls("bad\nname\u0007"));
         assertEquals("x.json: no such file or folder",

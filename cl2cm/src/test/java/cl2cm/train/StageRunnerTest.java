@@ -73,6 +73,36 @@ class StageRunnerTest {
     }
 
     /**
+     * history.jsonl holds one line per step and per epoch; after a kill and a resume it tells the same history as an
+     * uninterrupted run (timings aside): the steps redone after the last checkpoint replace the lost ones.
+     */
+    @Test
+    void theHistoryOfAResumedRunIsTheUninterruptedOne() throws IOException {
+        Problem straight = new Problem();
+        Path a = dir.resolve("a");
+        straight.runner(a).listen(new HistoryFile(a.resolve("history.jsonl"))).run(straight.step(-1), () -> 0.5, false);
+        java.util.List<String> expected = withoutTimes(a.resolve("history.jsonl"));
+        assertEquals(3 * 8 + 3, expected.size(), "8 steps and one epoch line per epoch");
+        assertTrue(expected.get(0).contains("\"type\":\"step\"") && expected.get(0).contains("\"loss_ce\"")
+                && expected.get(0).contains("\"grad_norm\"") && expected.get(0).contains("\"lr\""), expected.get(0));
+        assertTrue(expected.get(8).contains("\"type\":\"epoch\"") && expected.get(8).contains("\"val_score\":0.5"),
+                expected.get(8));
+
+        Problem killed = new Problem();
+        Path b = dir.resolve("b");
+        assertThrows(IllegalStateException.class, () -> killed.runner(b).listen(new HistoryFile(b.resolve(
+                "history.jsonl"))).run(killed.step(13), () -> 0.5, false));
+        Problem resumed = new Problem();
+        resumed.runner(b).listen(new HistoryFile(b.resolve("history.jsonl"))).run(resumed.step(-1), () -> 0.5, true);
+        assertEquals(expected, withoutTimes(b.resolve("history.jsonl")));
+    }
+
+    private static java.util.List<String> withoutTimes(Path history) throws IOException {
+        return java.nio.file.Files.readAllLines(history).stream()
+                .map(l -> l.replaceAll("\"seconds\":[0-9.Ee-]+", "\"seconds\":0")).toList();
+    }
+
+    /**
      * A frozen layer (a pre-trained encoder's lower layers) stays out of checkpoints and best weights: it keeps the
      * values the model was built with, and resuming still reaches the same weights. Only the latest
      * keepEpochCheckpoints per-epoch checkpoints stay on disk.

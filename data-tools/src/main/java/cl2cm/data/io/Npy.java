@@ -39,8 +39,9 @@ public final class Npy {
         } else {
             throw new IOException(file + ": .npy format version " + major + " is not supported");
         }
-        if (start + headerLen > all.length) {
-            throw new IOException(file + ": truncated header");
+        if (headerLen < 0 || start + (long) headerLen > all.length) {
+            throw new IOException(file + ": header length " + headerLen + " does not fit a file of " + all.length
+                    + " bytes (truncated?)");
         }
         String header = new String(all, start, headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Matcher d = DESCR.matcher(header);
@@ -56,8 +57,14 @@ public final class Npy {
         if (f.group(1).equals("True")) {
             throw new IOException(file + ": Fortran-ordered array; save a C-ordered one (numpy.ascontiguousarray)");
         }
-        int n = Integer.parseInt(s.group(1));
-        int dim = Integer.parseInt(s.group(2));
+        int n;
+        int dim;
+        try {
+            n = Integer.parseInt(s.group(1));
+            dim = Integer.parseInt(s.group(2));
+        } catch (NumberFormatException e) {
+            throw new IOException(file + ": shape (" + s.group(1) + ", " + s.group(2) + ") is out of range");
+        }
         int dataStart = start + headerLen;
         long expected = (long) n * dim * 4;
         if (all.length - dataStart != expected) {

@@ -18,7 +18,7 @@ class TensorBundleFuzzTest {
         }
     }
 
-    @Property
+    @Property(seed = Fuzz.SEED)
     void bundleIndexes(@ForAll("indexes") byte[] bytes) {
         Fuzz.readsCleanly("variables.index", () -> TensorBundle.parse(bytes, List.of(), "variables.index"));
     }

@@ -22,14 +22,16 @@ public final class Graph {
      * {@code output}. Every differentiable op ends with this call.
      */
     public static Tensor record(String op, Tensor output, Tensor[] inputs, Node.GradientRule rule) {
-        if (!GradMode.isEnabled()) {
-            return output;
-        }
-        for (Tensor in : inputs) {
-            if (in != null && in.requiresGrad()) {
-                output.setGradFn(new Node(op, inputs, rule));
-                return output;
+        if (GradMode.isEnabled()) {
+            for (Tensor in : inputs) {
+                if (in != null && in.requiresGrad()) {
+                    output.setGradFn(new Node(op, inputs, rule));
+                    break;
+                }
             }
+        }
+        if (OpHook.Registry.any() && RULE_DEPTH.get()[0] == 0) {   // ops inside a gradient rule belong to backward
+            OpHook.Registry.forward(op, inputs, output);
         }
         return output;
     }
@@ -70,6 +72,9 @@ public final class Graph {
                 }
                 Tensor[] inputs = node.inputs();
                 Tensor[] inputGrads = applyInOwnScope(node, grad);
+                if (OpHook.Registry.any()) {
+                    OpHook.Registry.backward(node.op(), t, inputs, grad, inputGrads);
+                }
                 activations.done(t);
                 node.free();
                 for (int k = 0; k < inputs.length; k++) {
@@ -98,8 +103,13 @@ public final class Graph {
         }
     }
 
+    /** How many gradient rules this thread is inside (their ops are reported to hooks as backward, not forward). */
+    private static final ThreadLocal<int[]> RULE_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
     /** Runs the node's gradient rule in a scope of its own: the returned gradients are kept, its temporaries freed. */
     private static Tensor[] applyInOwnScope(Node node, Tensor grad) {
+        int[] depth = RULE_DEPTH.get();
+        depth[0]++;
         try (TensorScope ruleScope = TensorScope.open("gradient of " + node.op())) {
             Tensor[] inputGrads = node.applyRule(grad);
             for (Tensor gk : inputGrads) {
@@ -108,6 +118,8 @@ public final class Graph {
                 }
             }
             return inputGrads;
+        } finally {
+            depth[0]--;
         }
     }
 

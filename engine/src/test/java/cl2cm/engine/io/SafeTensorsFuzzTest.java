@@ -44,12 +44,12 @@ class SafeTensorsFuzzTest {
         return Fuzz.mutationsOf(valid(false));
     }
 
-    @Property
+    @Property(seed = Fuzz.SEED)
     void checkedFiles(@ForAll("files") byte[] bytes) throws IOException {
         read(bytes);
     }
 
-    @Property
+    @Property(seed = Fuzz.SEED)
     void uncheckedFiles(@ForAll("filesWithoutChecksum") byte[] bytes) throws IOException {
         read(bytes);
     }
