@@ -12,4 +12,9 @@ jar=org/junit/platform/junit-platform-console-standalone/1.14.1/junit-platform-c
 [ -f "$HOME/.m2/repository/$jar" ] || mvn -B -q dependency:get \
   -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1
 cp "$HOME/.m2/repository/$jar" "$out/junit.jar"
+# The readers' fuzz tests (jqwik) are in the same test folders; they run on the CPU there too.
+mkdir -p "$out/lib"
+for a in jqwik-api jqwik-engine jqwik-web jqwik-time; do
+  cp "$HOME/.m2/repository/net/jqwik/$a/1.10.1/$a-1.10.1.jar" "$out/lib/"
+done
 du -sh "$out"
