@@ -14,6 +14,7 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 if [ "$what" = all ] || [ "$what" = tests ]; then
   echo "== device tests (JUnit; CUDA cases compare with the CPU backend)"
   jqwik="$(ls "$root"/.devcheck/lib/*.jar 2>/dev/null | tr '\n' ':')"   # the readers' fuzz tests (CPU)
+  mkdir -p "$root/engine/target"   # jqwik keeps its run database there (junit-platform.properties)
   (cd "$root/engine" && "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
     -jar "$root/.devcheck/junit.jar" execute --disable-banner --details=summary --details-theme=ascii \
     -cp "$work/cl2cm/lib/cl2cm.jar:$root/.devcheck/engine-tests:$root/.devcheck/cl2cm-tests:$jqwik" \

@@ -1,7 +1,6 @@
 package cl2cm.engine.cuda;
 
 import cl2cm.engine.backend.Backend;
-import cl2cm.engine.backend.OptimizerKernels;
 import cl2cm.engine.backend.OptimizerKernels.AdamTensors;
 import cl2cm.engine.backend.BinaryOp;
 import cl2cm.engine.backend.ConvGeometry;
@@ -18,24 +17,25 @@ import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
-import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
-import jcuda.jcublas.cublasHandle;
-import jcuda.jcublas.cublasMath;
-import jcuda.jcublas.cublasOperation;
-import jcuda.runtime.cudaStream_t;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+
+import static cl2cm.engine.cuda.KernelLauncher.MAX_BLOCKS;
+import static cl2cm.engine.cuda.KernelLauncher.conv;
+import static cl2cm.engine.cuda.KernelLauncher.optional;
+import static cl2cm.engine.cuda.KernelLauncher.ptr;
+import static cl2cm.engine.cuda.KernelLauncher.rowMajorStrides;
+import static cl2cm.engine.cuda.KernelLauncher.same;
+import static cl2cm.engine.cuda.KernelLauncher.scalar;
+import static cl2cm.engine.cuda.KernelLauncher.suffix;
+import static cl2cm.engine.cuda.KernelLauncher.view;
 
 /**
  * The CUDA backend: the {@link Backend} primitives as CUDA kernels (engine/src/main/cuda/kernels.cu, shipped as
@@ -46,27 +46,28 @@ import java.util.Map;
  * tensor, e.g. a logged loss). Host data (token ids, masks, gathered row indices) goes up through a pinned staging
  * ring ({@link HostStaging}) without waiting either. Errors from a kernel surface at the next wait; run with
  * {@code CUDA_LAUNCH_BLOCKING=1} to have them name the failing op.
+ *
+ * <p>This class sets the device up and implements each primitive; the jobs behind them have classes of their own:
+ * {@link KernelLauncher} (launching kernels.cu's kernels, packing their arguments, profiling hooks),
+ * {@link CublasProducts} (cuBLAS and cuBLASLt GEMMs), {@link MultiTensorKernels} (norm, clipping and AdamW over all
+ * parameters at once), {@link DeviceAllocator} (memory), {@link HostStaging} (uploads) and {@link CudaGraphStep}
+ * (recorded steps). It stays near 800 lines because it is the one place that maps each of the ~40 {@code Backend}
+ * methods onto its kernel, which reads best as one table.
  */
 public final class CudaBackend implements Backend {
     /** GEMM arithmetic: plain float32, or TF32 tensor cores (10-bit mantissa inputs, float32 accumulation). */
     public enum Precision { FP32, TF32 }
 
-    private static final int THREADS = 256;
-    private static final int MAX_BLOCKS = 65535;
-    private static final int MAX_RANK = 8;
     private static volatile CudaBackend instance;
     private static String unavailable;
 
     private final String deviceName;
     private final CUcontext context;
     private final CUmodule module = new CUmodule();
-    private final Map<String, CUfunction> functions = new HashMap<>();
+    private final KernelLauncher kernels;
     private final CUstream stream = new CUstream();
-    private KernelProfiler profiler;   // non-null while profiling
-    private String profileDetail;      // while profiling: what tells the next launch apart from others of its kernel
-    private final cublasHandle cublas = new cublasHandle();
-    private final CublasLt lt;             // null when cuBLASLt cannot be loaded (ltUnavailable says why)
-    private final String ltUnavailable;
+    private final CublasProducts products;
+    private final MultiTensorKernels multiTensor;
     private final DeviceAllocator allocator = new DeviceAllocator();
     private final HostStaging staging;
     private final ThreadLocal<Boolean> contextCurrent = ThreadLocal.withInitial(() -> false);
@@ -93,23 +94,13 @@ public final class CudaBackend implements Backend {
         ensureContext();
         JCudaDriver.cuModuleLoadData(module, readPtx());
         JCudaDriver.cuStreamCreate(stream, 0);
+        kernels = new KernelLauncher(module, stream);
         staging = new HostStaging(stream);
-        CublasLibrary.prepare();
-        JCublas2.setExceptionsEnabled(true);
-        JCublas2.cublasCreate(cublas);
-        JCublas2.cublasSetStream(cublas, new cudaStream_t(stream));
-        // A workspace of our own: cuBLAS must not allocate one while a graph is being recorded.
-        DeviceAllocator.Block workspace = allocator.allocate(CUBLAS_WORKSPACE, "the cuBLAS workspace");
-        JCublas2.cublasSetWorkspace(cublas, workspace.ptr(), CUBLAS_WORKSPACE);
-        // cuBLASLt shares it: both run on the one stream, never at the same time.
-        String[] why = new String[1];
-        lt = CublasLt.open(DeviceAddress.of(stream), DeviceAddress.of(workspace.ptr()), CUBLAS_WORKSPACE, why);
-        ltUnavailable = why[0];
+        products = new CublasProducts(this, kernels, allocator, stream);
+        multiTensor = new MultiTensorKernels(this, kernels, allocator);
         dropoutSalt = allocator.allocate(8, "the dropout salt");
         JCudaDriver.cuMemsetD32Async(dropoutSalt.ptr(), 0, 2, stream);
     }
-
-    private static final long CUBLAS_WORKSPACE = 32L << 20;
 
     /** The backend for GPU 0, started on first use; throws a {@link CudaError} saying why when there is none. */
     public static CudaBackend instance() {
@@ -196,8 +187,7 @@ public final class CudaBackend implements Backend {
 
     public void setPrecision(Precision p) {
         this.precision = p;
-        JCublas2.cublasSetMathMode(cublas, p == Precision.TF32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH
-                : cublasMath.CUBLAS_DEFAULT_MATH);
+        products.setTf32(p == Precision.TF32);
     }
 
     public Precision precision() {
@@ -232,7 +222,7 @@ public final class CudaBackend implements Backend {
 
     /** Starts recording the stream's work into a graph: allocations and uploads go to the graph's own pool. */
     DeviceAllocator.Pool beginRecording() {
-        if (profiler != null) {
+        if (kernels.profiler != null) {
             throw new IllegalStateException("cannot record a CUDA graph while profiling kernels");
         }
         synchronize();
@@ -243,7 +233,8 @@ public final class CudaBackend implements Backend {
         return pool;
     }
 
-    /** Ends the recording into {@code graph}; after a {@code failed} body, errors of the aborted capture are ignored. */
+    /** Ends the recording into {@code graph}; after a {@code failed} body,
+            errors of the aborted capture are ignored. */
     HostStaging.Recorded endRecording(jcuda.driver.CUgraph graph, boolean failed) {
         capturing = false;
         try {
@@ -289,16 +280,16 @@ public final class CudaBackend implements Backend {
     /** Starts timing every kernel and cuBLAS call on the GPU (see {@link KernelProfiler}). */
     public void startProfiling() {
         synchronize();
-        profiler = new KernelProfiler(stream);
+        kernels.profiler = new KernelProfiler(stream);
     }
 
     /** Stops profiling and returns the GPU time per kernel since {@link #startProfiling()}. */
     public KernelProfiler.Report stopProfiling() {
-        if (profiler == null) {
+        if (kernels.profiler == null) {
             throw new IllegalStateException("stopProfiling() without startProfiling()");
         }
-        KernelProfiler.Report r = profiler.finish();
-        profiler = null;
+        KernelProfiler.Report r = kernels.profiler.finish();
+        kernels.profiler = null;
         return r;
     }
 
@@ -319,7 +310,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** Uninitialised storage, for kernel outputs that write every element. */
-    private CudaStorage newStorage(DType dtype, long numel) {
+    CudaStorage newStorage(DType dtype, long numel) {
         CudaStorage s = new CudaStorage(dtype, numel, allocator);
         TensorScope.register(s);
         return s;
@@ -358,7 +349,7 @@ public final class CudaBackend implements Backend {
      * Host to device without waiting for queued work: small payloads go through the pinned staging ring; larger ones
      * (over its 64 MiB) are copied synchronously from the Java array.
      */
-    private void upload(CUdeviceptr dst, long bytes, HostStaging.Payload staged,
+    void upload(CUdeviceptr dst, long bytes, HostStaging.Payload staged,
                         java.util.function.Supplier<Pointer> direct) {
         if (bytes == 0) {
             return;
@@ -447,10 +438,11 @@ public final class CudaBackend implements Backend {
             return;
         }
         View[] v = View.coalesce(src, dst);
-        if (profiler != null) {   // copies come from many places: the layout says which
-            profileDetail = Arrays.toString(v[1].shape()) + " from strides " + Arrays.toString(v[0].strides());
+        if (kernels.profiler != null) {   // copies come from many places: the layout says which
+            kernels.profileDetail = Arrays.toString(v[1].shape()) + " from strides " + Arrays.toString(v[0].strides());
         }
-        launch("copy_" + suffix(s.dtype()) + "_" + suffix(d.dtype()), n, s.at(0), view(v[0]), d.at(0), view(v[1]), n);
+        kernels.launch("copy_" + suffix(s.dtype()) + "_" + suffix(d.dtype()), n, s.at(0), view(v[0]), d.at(0),
+                view(v[1]), n);
     }
 
     @Override
@@ -458,7 +450,7 @@ public final class CudaBackend implements Backend {
         long n = dst.numel();
         if (n > 0) {
             DType t = dst.storage().dtype();
-            launch("fill_" + suffix(t), n, CudaStorage.of(dst.storage()).at(0), view(View.coalesce(dst)[0]),
+            kernels.launch("fill_" + suffix(t), n, CudaStorage.of(dst.storage()).at(0), view(View.coalesce(dst)[0]),
                     scalar(t, value), n);
         }
     }
@@ -469,7 +461,7 @@ public final class CudaBackend implements Backend {
     public void unary(UnaryOp op, double p, double q, Storage x, Storage out, long n) {
         DType t = same("unary " + op, x, out);
         if (n > 0) {
-            launch("unary_" + suffix(t), n, op.ordinal(), scalar(t, p), scalar(t, q), ptr(x), ptr(out), n);
+            kernels.launch("unary_" + suffix(t), n, op.ordinal(), scalar(t, p), scalar(t, q), ptr(x), ptr(out), n);
         }
     }
 
@@ -480,7 +472,8 @@ public final class CudaBackend implements Backend {
         if (n > 0) {
             int contiguous = a.isContiguous() && b.isContiguous() ? 1 : 0;
             View[] v = View.coalesce(a, b);
-            launch("binary_" + suffix(t), n, op.ordinal(), ptr(a.storage()), view(v[0]), ptr(b.storage()), view(v[1]),
+            kernels.launch("binary_" + suffix(t), n, op.ordinal(), ptr(a.storage()), view(v[0]), ptr(b.storage()),
+                    view(v[1]),
                     ptr(out), n, contiguous);
         }
     }
@@ -491,7 +484,7 @@ public final class CudaBackend implements Backend {
         long n = a.numel();
         if (n > 0) {
             View[] v = View.coalesce(cond, a, b);
-            launch("where_" + suffix(t), n, ptr(cond.storage()), view(v[0]), ptr(a.storage()), view(v[1]),
+            kernels.launch("where_" + suffix(t), n, ptr(cond.storage()), view(v[0]), ptr(a.storage()), view(v[1]),
                     ptr(b.storage()), view(v[2]), ptr(out), n);
         }
     }
@@ -500,7 +493,7 @@ public final class CudaBackend implements Backend {
     public void axpby(Storage dst, double a, Storage src, double b, long n) {
         DType t = src == null ? dst.dtype() : same("axpby", dst, src);
         if (n > 0) {
-            launch("axpby_" + suffix(t), n, ptr(dst), scalar(t, a), src == null ? new CUdeviceptr() : ptr(src),
+            kernels.launch("axpby_" + suffix(t), n, ptr(dst), scalar(t, a), src == null ? new CUdeviceptr() : ptr(src),
                     scalar(t, b), n);
         }
     }
@@ -522,202 +515,35 @@ public final class CudaBackend implements Backend {
         String k = "reduce_" + suffix(t);
         Object[] args = {op == ReduceOp.SUM ? 0 : 1, ptr(x), outer, len, inner, ptr(out)};
         if (inner == 1) {
-            launchRows(k, outer, len, args);
+            kernels.launchRows(k, outer, len, args);
         } else if (len >= 64) {
             // Long columns: 1024-thread blocks over 32-column tiles, so a [8192, 3072] bias gradient is not left to
             // 3072 threads looping 8192 times each.
             long blocks = (long) outer * ((inner + 31) / 32);
-            launchGrid("reduce_columns_" + suffix(t), (int) Math.min(MAX_BLOCKS, blocks), 1024, args);
+            kernels.launchGrid("reduce_columns_" + suffix(t), (int) Math.min(MAX_BLOCKS, blocks), 1024, args);
         } else {
-            launch(k, outputs, args);
+            kernels.launch(k, outputs, args);
         }
     }
 
-    // ---- linear algebra ----------------------------------------------------------------------------------------
+    // ---- linear algebra (cuBLAS, cuBLASLt: CublasProducts) ----------------------------------------------------
 
     @Override
     public void gemm(int batch, int m, int n, int k, double alpha, MatOperand a, MatOperand b, double beta, Storage c,
                      long cOffset) {
-        DType t = same("gemm", a.storage(), b.storage(), c);
-        if (batch == 0 || m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0) { // C = beta * C
-            long len = (long) batch * m * n;
-            launch("axpby_" + suffix(t), len, CudaStorage.of(c).at(cOffset), scalar(t, beta), new CUdeviceptr(),
-                    scalar(t, 0), len);
-            return;
-        }
-        // Row-major C = A B is column-major C^T = B^T A^T: cuBLAS gets B first, then A.
-        ColumnMajor bm = ColumnMajor.of(this, b, batch, k, n);
-        ColumnMajor am = ColumnMajor.of(this, a, batch, m, k);
-        DeviceAllocator.Block pointers = null;
-        try {
-            CUdeviceptr cp = CudaStorage.of(c).at(cOffset);
-            if (profiler != null) {
-                profiler.begin("cublas gemm " + (batch > 1 ? batch + " x " : "") + m + "x" + n + "x" + k
-                        + (precision == Precision.TF32 && t == DType.F32 ? " tf32" : ""));
-            }
-            if (am.evenlySpaced(batch) && bm.evenlySpaced(batch)) {
-                if (t == DType.F32) {
-                    JCublas2.cublasSgemmStridedBatched(cublas, bm.op, am.op, n, m, k,
-                            Pointer.to(new float[]{(float) alpha}), bm.ptr, bm.ld, bm.batchStride, am.ptr, am.ld,
-                            am.batchStride, Pointer.to(new float[]{(float) beta}), cp, n, (long) m * n, batch);
-                } else {
-                    JCublas2.cublasDgemmStridedBatched(cublas, bm.op, am.op, n, m, k, Pointer.to(new double[]{alpha}),
-                            bm.ptr, bm.ld, bm.batchStride, am.ptr, am.ld, am.batchStride, Pointer.to(new double[]{beta}),
-                            cp, n, (long) m * n, batch);
-                }
-            } else {
-                // Two-level batches (attention heads read in place): one pointer per batch entry and operand.
-                long[] table = new long[3 * batch];
-                long cBase = DeviceAddress.of(cp);
-                for (int i = 0; i < batch; i++) {
-                    table[i] = bm.address(i);
-                    table[batch + i] = am.address(i);
-                    table[2 * batch + i] = cBase + (long) i * m * n * t.bytes();
-                }
-                pointers = allocator.allocate(table.length * 8L, "gemm pointer arrays");
-                upload(pointers.ptr(), table.length * 8L, buf -> buf.asLongBuffer().put(table), () -> Pointer.to(table));
-                CUdeviceptr bp = pointers.ptr();
-                CUdeviceptr ap = pointers.ptr().withByteOffset(8L * batch);
-                CUdeviceptr cpp = pointers.ptr().withByteOffset(16L * batch);
-                if (t == DType.F32) {
-                    JCublas2.cublasSgemmBatched(cublas, bm.op, am.op, n, m, k, Pointer.to(new float[]{(float) alpha}),
-                            bp, bm.ld, ap, am.ld, Pointer.to(new float[]{(float) beta}), cpp, n, batch);
-                } else {
-                    JCublas2.cublasDgemmBatched(cublas, bm.op, am.op, n, m, k, Pointer.to(new double[]{alpha}),
-                            bp, bm.ld, ap, am.ld, Pointer.to(new double[]{beta}), cpp, n, batch);
-                }
-            }
-            if (profiler != null) {
-                profiler.end();
-            }
-        } catch (CudaException e) {
-            throw new CudaError("cuBLAS gemm " + batch + " x [" + m + " x " + k + "] [" + k + " x " + n + "] failed: "
-                    + e.getMessage(), e);
-        } finally {
-            bm.releaseCopy();
-            am.releaseCopy();
-            if (pointers != null) {
-                allocator.release(pointers);   // safe at once: later work on the stream runs after the GEMM
-            }
-        }
+        products.gemm(batch, m, n, k, alpha, a, b, beta, c, cOffset);
     }
 
-    /**
-     * C = A B + bias with the bias added by cuBLASLt's epilogue (float32): one pass over C instead of a broadcast
-     * copy of the bias followed by a GEMM that reads C back (beta = 1). Other cases take the plain route.
-     */
     @Override
     public void gemmBias(int m, int n, int k, MatOperand a, MatOperand b, Storage bias, long biasOffset, Storage c) {
-        DType t = same("gemm + bias", a.storage(), b.storage(), bias, c);
-        if (lt == null || t != DType.F32 || m == 0 || n == 0 || k == 0) {
+        if (!products.gemmBias(m, n, k, a, b, bias, biasOffset, c)) {
             Backend.super.gemmBias(m, n, k, a, b, bias, biasOffset, c);
-            return;
-        }
-        // Row-major C [m, n] is column-major C^T [n, m] = B^T A^T, bias one value per row of C^T.
-        ColumnMajor bm = ColumnMajor.of(this, b, 1, k, n);
-        ColumnMajor am = ColumnMajor.of(this, a, 1, m, k);
-        try {
-            if (profiler != null) {
-                profiler.begin("cublasLt gemm+bias " + m + "x" + n + "x" + k
-                        + (precision == Precision.TF32 ? " tf32" : ""));
-            }
-            boolean done = lt.matmulBias(precision == Precision.TF32, bm.op, bm.ld, DeviceAddress.of(bm.ptr), am.op,
-                    am.ld, DeviceAddress.of(am.ptr), n, m, k, DeviceAddress.of(CudaStorage.of(bias).at(biasOffset)),
-                    DeviceAddress.of(CudaStorage.of(c).at(0)));
-            if (profiler != null) {
-                profiler.end();
-            }
-            if (!done) {
-                Backend.super.gemmBias(m, n, k, a, b, bias, biasOffset, c);
-            }
-        } finally {
-            bm.releaseCopy();
-            am.releaseCopy();
         }
     }
 
     /** Why GEMMs with a bias take the plain cuBLAS route (cuBLASLt could not be loaded), or null. */
     public String cublasLtUnavailableReason() {
-        return ltUnavailable;
-    }
-
-    /**
-     * An operand X (logically rows x cols per batch entry, row-major strides) described as cuBLAS sees X^T in
-     * column-major order: no transpose with ld = rowStride when columns are unit-stride, a transpose with
-     * ld = colStride when rows are; anything else is first copied to a contiguous buffer.
-     */
-    private static final class ColumnMajor {
-        int op;
-        int ld;
-        long batchStride;
-        int innerBatch = Integer.MAX_VALUE;
-        long outerBatchStride;
-        int elementBytes;
-        long base;   // ptr's numeric address, once needed
-        CUdeviceptr ptr;
-        CudaStorage copy;
-
-        static ColumnMajor of(CudaBackend be, MatOperand x, int batch, int rows, int cols) {
-            ColumnMajor r = new ColumnMajor();
-            long rs = x.rowStride();
-            long cs = x.colStride();
-            r.elementBytes = x.storage().dtype().bytes();
-            if ((cs == 1 || cols == 1) && (rows == 1 || rs >= cols)) {
-                r.op = cublasOperation.CUBLAS_OP_N;
-                r.ld = (int) (rows == 1 ? Math.max(1, cols) : rs);
-                r.inPlace(x);
-            } else if ((rs == 1 || rows == 1) && (cols == 1 || cs >= rows)) {
-                r.op = cublasOperation.CUBLAS_OP_T;
-                r.ld = (int) (cols == 1 ? Math.max(1, rows) : cs);
-                r.inPlace(x);
-            } else {
-                int inner = Math.min(x.innerBatch(), batch);
-                int outer = batch / inner;
-                boolean shared = x.batchStride() == 0 && (outer == 1 || x.outerBatchStride() == 0);
-                View src = shared
-                        ? new View(x.storage(), new int[]{1, rows, cols}, new int[]{0, (int) rs, (int) cs}, x.offset())
-                        : new View(x.storage(), new int[]{outer, inner, rows, cols},
-                        new int[]{(int) x.outerBatchStride(), (int) x.batchStride(), (int) rs, (int) cs}, x.offset());
-                r.copy = be.newStorage(x.storage().dtype(), src.numel());
-                be.copy(src, new View(r.copy, src.shape(), rowMajorStrides(src.shape()), 0));
-                r.op = cublasOperation.CUBLAS_OP_N;
-                r.ld = cols;
-                r.ptr = r.copy.at(0);
-                r.batchStride = shared ? 0 : (long) rows * cols;
-            }
-            if (rs > Integer.MAX_VALUE || cs > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("gemm operand strides exceed int range: " + rs + ", " + cs);
-            }
-            return r;
-        }
-
-        private void inPlace(MatOperand x) {
-            ptr = CudaStorage.of(x.storage()).at(x.offset());
-            batchStride = x.batchStride();
-            innerBatch = x.innerBatch();
-            outerBatchStride = x.outerBatchStride();
-        }
-
-        boolean evenlySpaced(int batch) {
-            return batch <= innerBatch || outerBatchStride == (long) innerBatch * batchStride;
-        }
-
-        /** Device address of batch entry i. */
-        long address(int i) {
-            if (base == 0) {
-                base = DeviceAddress.of(ptr);
-            }
-            return base + elementBytes * ((long) (i / innerBatch) * outerBatchStride + (long) (i % innerBatch) * batchStride);
-        }
-
-        void releaseCopy() {
-            if (copy != null) {
-                copy.release(); // safe at once: later kernels on the same stream run after the GEMM
-            }
-        }
+        return products.ltUnavailableReason();
     }
 
     // ---- fused row kernels -------------------------------------------------------------------------------------
@@ -726,7 +552,7 @@ public final class CudaBackend implements Backend {
     public void softmax(Storage x, Storage out, int rows, int cols, boolean log) {
         DType t = same("softmax", x, out);
         if ((long) rows * cols > 0) {
-            launchRows("softmax_" + suffix(t), rows, cols, ptr(x), ptr(out), rows, cols, log ? 1 : 0);
+            kernels.launchRows("softmax_" + suffix(t), rows, cols, ptr(x), ptr(out), rows, cols, log ? 1 : 0);
         }
     }
 
@@ -734,7 +560,8 @@ public final class CudaBackend implements Backend {
     public void softmaxBackward(Storage y, Storage gy, Storage gx, int rows, int cols, boolean log) {
         DType t = same("softmax backward", y, gy, gx);
         if ((long) rows * cols > 0) {
-            launchRows("softmax_backward_" + suffix(t), rows, cols, ptr(y), ptr(gy), ptr(gx), rows, cols, log ? 1 : 0);
+            kernels.launchRows("softmax_backward_" + suffix(t), rows, cols, ptr(y), ptr(gy), ptr(gx), rows, cols,
+                    log ? 1 : 0);
         }
     }
 
@@ -743,7 +570,7 @@ public final class CudaBackend implements Backend {
                           int cols, double eps) {
         DType t = same("layer norm", x, out, mean, rstd);
         if ((long) rows * cols > 0) {
-            launchRows("layer_norm_" + suffix(t), rows, cols, ptr(x), optional(gamma), optional(beta), ptr(out),
+            kernels.launchRows("layer_norm_" + suffix(t), rows, cols, ptr(x), optional(gamma), optional(beta), ptr(out),
                     ptr(mean), ptr(rstd), rows, cols, scalar(t, eps));
         }
     }
@@ -756,8 +583,8 @@ public final class CudaBackend implements Backend {
                           int s, double eps) {
         DType t = same("batch norm", x, gamma, beta, out, mean, rstd);
         if ((long) n * c * s > 0) {
-            launchGrid("batch_norm_" + suffix(t), Math.min(MAX_BLOCKS, c), BATCH_NORM_THREADS, ptr(x), optional(gamma),
-                    optional(beta), ptr(out), ptr(mean), ptr(rstd), n, c, s, scalar(t, eps));
+            kernels.launchGrid("batch_norm_" + suffix(t), Math.min(MAX_BLOCKS, c), BATCH_NORM_THREADS, ptr(x),
+                    optional(gamma), optional(beta), ptr(out), ptr(mean), ptr(rstd), n, c, s, scalar(t, eps));
         }
     }
 
@@ -766,8 +593,9 @@ public final class CudaBackend implements Backend {
                                   Storage ggamma, Storage gbeta, int n, int c, int s) {
         DType t = same("batch norm backward", x, gamma, mean, rstd, gy, gx, ggamma, gbeta);
         if ((long) n * c * s > 0) {
-            launchGrid("batch_norm_backward_" + suffix(t), Math.min(MAX_BLOCKS, c), BATCH_NORM_THREADS, ptr(x),
-                    optional(gamma), ptr(mean), ptr(rstd), ptr(gy), ptr(gx), optional(ggamma), optional(gbeta), n, c, s);
+            kernels.launchGrid("batch_norm_backward_" + suffix(t), Math.min(MAX_BLOCKS, c), BATCH_NORM_THREADS, ptr(x),
+                    optional(gamma), ptr(mean), ptr(rstd), ptr(gy), ptr(gx), optional(ggamma), optional(gbeta), n, c,
+                            s);
         }
     }
 
@@ -778,11 +606,11 @@ public final class CudaBackend implements Backend {
         if ((long) rows * cols == 0) {
             return;
         }
-        launchRows("layer_norm_backward_x_" + suffix(t), rows, cols, ptr(x), optional(gamma), ptr(mean), ptr(rstd),
-                ptr(gy), ptr(gx), rows, cols);
+        kernels.launchRows("layer_norm_backward_x_" + suffix(t), rows, cols, ptr(x), optional(gamma), ptr(mean),
+                ptr(rstd), ptr(gy), ptr(gx), rows, cols);
         if (ggamma != null || gbeta != null) {
-            launchGrid("layer_norm_backward_params_" + suffix(t), (int) Math.min(MAX_BLOCKS, (cols + 31) / 32), 1024,
-                    ptr(x), ptr(mean), ptr(rstd), ptr(gy), optional(ggamma), optional(gbeta), rows, cols);
+            kernels.launchGrid("layer_norm_backward_params_" + suffix(t), (int) Math.min(MAX_BLOCKS, (cols + 31) / 32),
+                    1024, ptr(x), ptr(mean), ptr(rstd), ptr(gy), optional(ggamma), optional(gbeta), rows, cols);
         }
     }
 
@@ -797,8 +625,8 @@ public final class CudaBackend implements Backend {
         }
         DeviceAllocator.Block ids = uploadRows("gather rows", idx, tableRows);
         try {
-            launch("gather_rows_" + suffix(t), (long) idx.length * cols, ptr(table), cols, ids.ptr(), idx.length,
-                    ptr(out));
+            kernels.launch("gather_rows_" + suffix(t), (long) idx.length * cols, ptr(table), cols, ids.ptr(),
+                    idx.length, ptr(out));
         } finally {
             allocator.release(ids);
         }
@@ -813,8 +641,8 @@ public final class CudaBackend implements Backend {
         }
         DeviceAllocator.Block ids = uploadRows("scatter-add rows", idx, tableRows);
         try {
-            launch("scatter_add_rows_" + suffix(t), (long) idx.length * cols, ptr(src), cols, ids.ptr(), idx.length,
-                    skip, ptr(table));
+            kernels.launch("scatter_add_rows_" + suffix(t), (long) idx.length * cols, ptr(src), cols, ids.ptr(),
+                    idx.length, skip, ptr(table));
         } finally {
             allocator.release(ids);
         }
@@ -847,40 +675,41 @@ public final class CudaBackend implements Backend {
     @Override
     public void im2col(Storage x, ConvGeometry g, Storage cols) {
         DType t = same("im2col", x, cols);
-        launch("im2col_" + suffix(t), (long) g.c() * g.kh() * g.kw() * g.n() * g.oh() * g.ow(), ptr(x), conv(g),
+        kernels.launch("im2col_" + suffix(t), (long) g.c() * g.kh() * g.kw() * g.n() * g.oh() * g.ow(), ptr(x), conv(g),
                 ptr(cols));
     }
 
     @Override
     public void col2im(Storage cols, ConvGeometry g, Storage x) {
         DType t = same("col2im", cols, x);
-        launch("col2im_" + suffix(t), (long) g.n() * g.c() * g.h() * g.w(), ptr(cols), conv(g), ptr(x));
+        kernels.launch("col2im_" + suffix(t), (long) g.n() * g.c() * g.h() * g.w(), ptr(cols), conv(g), ptr(x));
     }
 
     @Override
     public void maxPool2d(Storage x, ConvGeometry g, Storage out) {
         DType t = same("max pool", x, out);
-        launch("max_pool_" + suffix(t), (long) g.n() * g.c() * g.oh() * g.ow(), ptr(x), conv(g), ptr(out));
+        kernels.launch("max_pool_" + suffix(t), (long) g.n() * g.c() * g.oh() * g.ow(), ptr(x), conv(g), ptr(out));
     }
 
     @Override
     public void maxPool2dBackward(Storage x, Storage gy, ConvGeometry g, Storage gx) {
         DType t = same("max pool backward", x, gy, gx);
         fill(new View(gx, new int[]{(int) gx.numel()}, new int[]{1}, 0), 0);
-        launch("max_pool_backward_" + suffix(t), (long) g.n() * g.c() * g.oh() * g.ow(), ptr(x), ptr(gy), conv(g),
-                ptr(gx));
+        kernels.launch("max_pool_backward_" + suffix(t), (long) g.n() * g.c() * g.oh() * g.ow(), ptr(x), ptr(gy),
+                conv(g), ptr(gx));
     }
 
     @Override
     public void avgPool2d(Storage x, ConvGeometry g, Storage out) {
         DType t = same("avg pool", x, out);
-        launch("avg_pool_" + suffix(t), (long) g.n() * g.c() * g.oh() * g.ow(), ptr(x), conv(g), ptr(out));
+        kernels.launch("avg_pool_" + suffix(t), (long) g.n() * g.c() * g.oh() * g.ow(), ptr(x), conv(g), ptr(out));
     }
 
     @Override
     public void avgPool2dBackward(Storage gy, ConvGeometry g, Storage gx) {
         DType t = same("avg pool backward", gy, gx);
-        launch("avg_pool_backward_" + suffix(t), (long) g.n() * g.c() * g.h() * g.w(), ptr(gy), conv(g), ptr(gx));
+        kernels.launch("avg_pool_backward_" + suffix(t), (long) g.n() * g.c() * g.h() * g.w(), ptr(gy), conv(g),
+                ptr(gx));
     }
 
     // ---- random ------------------------------------------------------------------------------------------------
@@ -889,7 +718,7 @@ public final class CudaBackend implements Backend {
     public void dropout(Storage x, Storage out, long n, double p, double scale, long seed) {
         DType t = same("dropout", x, out);
         if (n > 0) {
-            launch("dropout_" + suffix(t), n, ptr(x), ptr(out), n, p, scale, seed, dropoutSalt.ptr());
+            kernels.launch("dropout_" + suffix(t), n, ptr(x), ptr(out), n, p, scale, seed, dropoutSalt.ptr());
         }
     }
 
@@ -914,7 +743,7 @@ public final class CudaBackend implements Backend {
                           int heads, int tq, int tk, int headSize, double scale, double p, long seed) {
         DType t = same("attention", q, k, v, lse, out);
         requireFused(t, tq, tk, headSize);
-        launchShared("attention_" + suffix(t), batch * heads, ATTENTION_THREADS,
+        kernels.launchShared("attention_" + suffix(t), batch * heads, ATTENTION_THREADS,
                 (int) attentionSharedBytes(t, tq, tk, headSize, false), ptr(q), ptr(k), ptr(v), optional(maskBias),
                 ptr(lse), ptr(out), heads, tq, tk, headSize, scalar(t, scale), p, p > 0 ? 1 / (1 - p) : 1.0, seed,
                 dropoutSalt.ptr());
@@ -926,7 +755,7 @@ public final class CudaBackend implements Backend {
                                   int headSize, double scale, double p, long seed) {
         DType t = same("attention backward", q, k, v, lse, gOut, gq, gk, gv);
         requireFused(t, tq, tk, headSize);
-        launchShared("attention_backward_" + suffix(t), batch * heads, ATTENTION_THREADS,
+        kernels.launchShared("attention_backward_" + suffix(t), batch * heads, ATTENTION_THREADS,
                 (int) attentionSharedBytes(t, tq, tk, headSize, true), ptr(q), ptr(k), ptr(v), optional(maskBias),
                 ptr(lse), ptr(gOut), ptr(gq), ptr(gk), ptr(gv), heads, tq, tk, headSize, scalar(t, scale), p,
                 p > 0 ? 1 / (1 - p) : 1.0, seed, dropoutSalt.ptr());
@@ -942,232 +771,21 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    // ---- multi-tensor ops --------------------------------------------------------------------------------------
-
-    /** Elements per entry of a chunk table (kernels.cu, multi-tensor ops). */
-    private static final long CHUNK = 1 << 16;
-
-    /**
-     * The chunk table of some tensors, uploaded: for each chunk the addresses of the same element range in each
-     * column's storage, then its length (columns.length + 1 int64 per chunk). Returns the block; chunks[0] gets the
-     * chunk count.
-     */
-    @SafeVarargs
-    private DeviceAllocator.Block chunkTable(int[] chunks, List<Storage>... columns) {
-        List<Storage> first = columns[0];
-        long count = 0;
-        for (Storage x : first) {
-            count += (x.numel() + CHUNK - 1) / CHUNK;
-        }
-        int stride = columns.length + 1;
-        long[] table = new long[(int) (stride * count)];
-        int c = 0;
-        for (int k = 0; k < first.size(); k++) {
-            long n = first.get(k).numel();
-            long[] base = new long[columns.length];
-            for (int col = 0; col < columns.length; col++) {
-                base[col] = DeviceAddress.of(ptr(columns[col].get(k)));
-            }
-            for (long i = 0; i < n; i += CHUNK) {
-                for (int col = 0; col < columns.length; col++) {
-                    table[stride * c + col] = base[col] + i * first.get(k).dtype().bytes();
-                }
-                table[stride * c + columns.length] = Math.min(CHUNK, n - i);
-                c++;
-            }
-        }
-        chunks[0] = c;
-        DeviceAllocator.Block b = allocator.allocate(table.length * 8L, "chunk table");
-        upload(b.ptr(), table.length * 8L, buf -> buf.asLongBuffer().put(table), () -> Pointer.to(table));
-        return b;
-    }
+    // ---- multi-tensor ops and optimizers (MultiTensorKernels) ----------------------------------------------------
 
     @Override
     public void globalNorm(List<Storage> xs, Storage out) {
-        OptimizerKernels.requireNorm(out, "globalNorm");
-        if (xs.isEmpty()) {
-            fill(new View(out, new int[]{1}, new int[]{1}, 0), 0);
-            return;
-        }
-        DType t = same("global norm", xs.toArray(new Storage[0]));
-        int[] chunks = new int[1];
-        DeviceAllocator.Block table = chunkTable(chunks, xs);
-        try (TensorScope scope = TensorScope.open("global norm")) {
-            CudaStorage partial = newStorage(DType.F64, chunks[0]);
-            launchGrid("sum_squares_chunks_" + suffix(t), Math.min(MAX_BLOCKS, chunks[0]), 256, table.ptr(), chunks[0],
-                    partial.at(0));
-            CudaStorage total = newStorage(DType.F64, 1);
-            reduce(ReduceOp.SUM, partial, 1, chunks[0], 1, total);
-            unary(UnaryOp.SQRT, 0, 0, total, out, 1);
-        } finally {
-            allocator.release(table);
-        }
+        multiTensor.globalNorm(xs, out);
     }
 
     @Override
     public void clipToNorm(List<Storage> xs, Storage norm, double maxNorm) {
-        if (xs.isEmpty()) {
-            return;
-        }
-        OptimizerKernels.requireNorm(norm, "clipToNorm");
-        DType t = same("clip to norm", xs.toArray(new Storage[0]));
-        int[] chunks = new int[1];
-        DeviceAllocator.Block table = chunkTable(chunks, xs);
-        try {
-            launchGrid("clip_chunks_" + suffix(t), Math.min(MAX_BLOCKS, chunks[0]), 256, table.ptr(), chunks[0],
-                    ptr(norm), maxNorm);
-        } finally {
-            allocator.release(table);
-        }
+        multiTensor.clipToNorm(xs, norm, maxNorm);
     }
-
-    // ---- optimizers --------------------------------------------------------------------------------------------
 
     @Override
     public void adamUpdate(List<AdamTensors> tensors, Storage step, double beta1, double beta2, double eps,
                            double weightDecay, boolean decoupled) {
-        if (tensors.isEmpty()) {
-            return;
-        }
-        OptimizerKernels.requireAdamStep(step);
-        List<Storage> p = tensors.stream().map(AdamTensors::param).toList();
-        List<Storage> g = tensors.stream().map(AdamTensors::grad).toList();
-        List<Storage> m = tensors.stream().map(AdamTensors::m).toList();
-        List<Storage> v = tensors.stream().map(AdamTensors::v).toList();
-        DType t = same("adam", java.util.stream.Stream.of(p, g, m, v).flatMap(List::stream).toArray(Storage[]::new));
-        int[] chunks = new int[1];
-        DeviceAllocator.Block table = chunkTable(chunks, p, g, m, v);
-        try {
-            launchGrid("adam_chunks_" + suffix(t), Math.min(MAX_BLOCKS, chunks[0]), 256, table.ptr(), chunks[0],
-                    ptr(step), beta1, beta2, scalar(t, eps), scalar(t, weightDecay), decoupled ? 1 : 0);
-        } finally {
-            allocator.release(table);
-        }
-    }
-
-    // ---- launching ---------------------------------------------------------------------------------------------
-
-    /** A grid-stride kernel over {@code work} items. */
-    private void launch(String kernel, long work, Object... args) {
-        int blocks = (int) Math.max(1, Math.min(MAX_BLOCKS, (work + THREADS - 1) / THREADS));
-        launchGrid(kernel, blocks, THREADS, args);
-    }
-
-    /** A kernel with one block per row (rows beyond the grid are strided). */
-    private void launchRows(String kernel, long rows, int cols, Object... args) {
-        int threads = Math.min(THREADS, Math.max(32, (cols + 31) / 32 * 32));
-        launchGrid(kernel, (int) Math.max(1, Math.min(MAX_BLOCKS, rows)), threads, args);
-    }
-
-    private void launchGrid(String kernel, int blocks, int threads, Object... args) {
-        launchShared(kernel, blocks, threads, 0, args);
-    }
-
-    /** A kernel with {@code sharedBytes} of dynamic shared memory per block. */
-    private void launchShared(String kernel, int blocks, int threads, int sharedBytes, Object... args) {
-        if (blocks == 0) {
-            return;   // nothing to do (a multi-tensor op over empty tensors); CUDA would reject the empty grid
-        }
-        Pointer[] params = new Pointer[args.length];
-        for (int i = 0; i < args.length; i++) {
-            params[i] = switch (args[i]) {
-                case CUdeviceptr p -> Pointer.to(p);
-                case Integer v -> Pointer.to(new int[]{v});
-                case Long v -> Pointer.to(new long[]{v});
-                case Float v -> Pointer.to(new float[]{v});
-                case Double v -> Pointer.to(new double[]{v});
-                case byte[] v -> Pointer.to(v);
-                default -> throw new IllegalArgumentException("kernel argument of type " + args[i].getClass());
-            };
-        }
-        try {
-            if (profiler != null) {
-                profiler.begin(profileDetail == null ? kernel : kernel + " " + profileDetail);
-                profileDetail = null;
-            }
-            JCudaDriver.cuLaunchKernel(function(kernel), blocks, 1, 1, threads, 1, 1, sharedBytes, stream,
-                    Pointer.to(params), null);
-            if (profiler != null) {
-                profiler.end();
-            }
-        } catch (CudaException e) {
-            throw new CudaError("CUDA kernel " + kernel + " (" + blocks + " blocks of " + threads + ") failed: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private CUfunction function(String name) {
-        return functions.computeIfAbsent(name, n -> {
-            CUfunction f = new CUfunction();
-            JCudaDriver.cuModuleGetFunction(f, module, n);
-            return f;
-        });
-    }
-
-    private static CUdeviceptr ptr(Storage s) {
-        return CudaStorage.of(s).at(0);
-    }
-
-    private static CUdeviceptr optional(Storage s) {
-        return s == null ? new CUdeviceptr() : ptr(s);
-    }
-
-    private static Object scalar(DType t, double v) {
-        return t == DType.F32 ? (Object) (float) v : (Object) v;
-    }
-
-    private static String suffix(DType t) {
-        return t == DType.F32 ? "f32" : "f64";
-    }
-
-    private static DType same(String op, Storage... storages) {
-        DType t = null;
-        for (Storage s : storages) {
-            if (s == null) {
-                continue;
-            }
-            CudaStorage.of(s);
-            if (t == null) {
-                t = s.dtype();
-            } else if (t != s.dtype()) {
-                throw new IllegalArgumentException(op + ": mixed dtypes " + t + " and " + s.dtype());
-            }
-        }
-        return t;
-    }
-
-    /** The kernels' View struct: rank, offset, shape[8], strides[8] as little-endian int64. */
-    private static byte[] view(View v) {
-        if (v.rank() > MAX_RANK) {
-            throw new IllegalArgumentException("the CUDA backend supports views of up to " + MAX_RANK + " dimensions, "
-                    + "got shape " + Arrays.toString(v.shape()));
-        }
-        ByteBuffer b = ByteBuffer.allocate(8 * (2 + 2 * MAX_RANK)).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(v.rank()).putLong(v.offset());
-        for (int i = 0; i < MAX_RANK; i++) {
-            b.putLong(i < v.rank() ? v.shape()[i] : 1);
-        }
-        for (int i = 0; i < MAX_RANK; i++) {
-            b.putLong(i < v.rank() ? v.strides()[i] : 0);
-        }
-        return b.array();
-    }
-
-    /** The kernels' Conv struct: ten int32. */
-    private static byte[] conv(ConvGeometry g) {
-        ByteBuffer b = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(g.n()).putInt(g.c()).putInt(g.h()).putInt(g.w()).putInt(g.kh()).putInt(g.kw()).putInt(g.strideH())
-                .putInt(g.strideW()).putInt(g.padH()).putInt(g.padW());
-        return b.array();
-    }
-
-    static int[] rowMajorStrides(int[] shape) {
-        int[] s = new int[shape.length];
-        int acc = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            s[i] = acc;
-            acc *= shape[i];
-        }
-        return s;
+        multiTensor.adamUpdate(tensors, step, beta1, beta2, eps, weightDecay, decoupled);
     }
 }
