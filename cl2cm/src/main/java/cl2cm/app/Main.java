@@ -1,6 +1,7 @@
 package cl2cm.app;
 
 import cl2cm.app.data.DataCommand;
+import cl2cm.app.inspect.InspectCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
         description = "A from-scratch deep-learning stack in Java, and CL2CM cross-lingual cross-modal retrieval on it.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SearchCommand.class, ExportCommand.class,
                 BenchCommand.class, AnalyzeCommand.class, DataCommand.class,
-                SpiralsCommand.class, TokenizeCommand.class, LearnCommand.class, CommandLine.HelpCommand.class})
+                SpiralsCommand.class, TokenizeCommand.class, LearnCommand.class, InspectCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

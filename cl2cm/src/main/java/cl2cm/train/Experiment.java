@@ -261,6 +261,35 @@ public final class Experiment {
         return Retrieval.evaluate(encodeTexts(cln.text, d, tgt), items, encodeTexts(cln.text, d, src));
     }
 
+    /** The loss terms of a stage-1 step on the first {@code n} training items (for inspection; nothing is updated). */
+    public Map<String, Tensor> stage1Losses(Networks.CrossLingual cln, int n) {
+        int[] items = firstItems(n);
+        return Objectives.crossLingual(cln.text, pairBatch(train, items, new int[items.length]), cfg.loss());
+    }
+
+    /**
+     * The loss terms of a stage-2 step on the first {@code n} training items, with {@code teacher} (frozen here) as
+     * the distillation teacher, or none (for inspection; nothing is updated).
+     */
+    public Map<String, Tensor> stage2Losses(Networks.CrossModal cmn, Networks.CrossLingual teacher, int n) {
+        int[] items = firstItems(n);
+        if (teacher != null) {
+            teacher.setFrozen(true);
+            teacher.eval();
+        }
+        return Objectives.crossModal(cmn.vision, cmn.text, teacher == null ? null : teacher.text,
+                train.split().visualBatch(items).to(be), pairBatch(train, items, new int[items.length]),
+                teacher == null ? 0 : cfg.loss().lambdaKd(), cfg.loss());
+    }
+
+    private int[] firstItems(int n) {
+        int[] items = new int[Math.max(2, Math.min(n, train.size()))];
+        for (int i = 0; i < items.length; i++) {
+            items[i] = i;
+        }
+        return items;
+    }
+
     // ---- stage 2 ------------------------------------------------------------------------------------------------
 
     public Networks.CrossModal newCmn(Rng rng) {

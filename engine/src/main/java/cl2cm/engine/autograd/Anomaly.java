@@ -44,7 +44,7 @@ public final class Anomaly implements OpHook {
 
     @Override
     public void forward(String op, Tensor[] inputs, Tensor output) {
-        String site = site();
+        String site = CallSite.here().toString();
         if (output.requiresGrad()) {
             sites.put(output, site);
         }
@@ -90,44 +90,6 @@ public final class Anomaly implements OpHook {
             s.add(t == null ? "none" : Shape.str(t.shape()));
         }
         return String.join(", ", s);
-    }
-
-    /**
-     * "created at Caller.method(File.java:12) in MultiHeadAttention.forward < BertLayer.forward": the first frame
-     * outside the engine's tensor, op and autograd code, and the modules (classes extending the engine's Module) on
-     * the stack, innermost first.
-     */
-    private static String site() {
-        List<StackWalker.StackFrame> frames = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
-                .walk(s -> s.toList());
-        String caller = null;
-        List<String> modules = new ArrayList<>();
-        for (StackWalker.StackFrame f : frames) {
-            String cls = f.getClassName();
-            boolean engineCore = cls.startsWith("cl2cm.engine.autograd.") || cls.startsWith("cl2cm.engine.ops.")
-                    || cls.startsWith("cl2cm.engine.tensor.");
-            if (caller == null && !engineCore) {
-                caller = f.getClassName().substring(cls.lastIndexOf('.') + 1) + "." + f.getMethodName() + "("
-                        + f.getFileName() + ":" + f.getLineNumber() + ")";
-            }
-            if (isModule(f.getDeclaringClass()) && modules.size() < 6) {
-                String m = f.getDeclaringClass().getSimpleName() + "." + f.getMethodName();
-                if (modules.isEmpty() || !modules.get(modules.size() - 1).equals(m)) {
-                    modules.add(m);
-                }
-            }
-        }
-        return "created at " + caller + (modules.isEmpty() ? "" : " in " + String.join(" < ", modules));
-    }
-
-    /** Whether a class extends the engine's Module (by name: autograd does not depend on the layers built on it). */
-    private static boolean isModule(Class<?> c) {
-        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
-            if (k.getName().equals("cl2cm.engine.nn.Module")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Writes the op's inputs for a unit test; returns "; inputs written to FILE" (or why not). */
