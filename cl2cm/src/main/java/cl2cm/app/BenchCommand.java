@@ -52,8 +52,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "10", description = "timed steps per stage after 2 warm-up steps")
     int steps;
 
-    @Option(names = "--profile", description = "CUDA only: after timing, run each stage again with every kernel timed "
-            + "by CUDA events and print the kernels that take the most GPU time")
+    @Option(names = "--profile", description = "after timing, run each stage again and print where the time goes: "
+            + "on the CPU per op type, forward and backward (calls, ms, share, GFLOP/s of products, MB written); on "
+            + "CUDA per kernel, timed by CUDA events")
     boolean profile;
 
     @Option(names = "--memory-report", description = "after each stage, list where the tensor memory live at its "
@@ -262,10 +263,25 @@ final class BenchCommand implements Callable<Integer> {
             cl2cm.engine.tensor.MemoryProfile.stop().stream().limit(15).forEach(site -> System.out.printf(
                     "%10.1f %6d  %s%n", site.bytes() / 1048576.0, site.count(), site.where()));
         }
-        if (profile) {
-            if (!(be instanceof CudaBackend cuda)) {
-                throw new IllegalArgumentException("--profile needs --device cuda");
+        if (profile && !(be instanceof CudaBackend)) {
+            cl2cm.engine.autograd.OpProfiler ops = new cl2cm.engine.autograd.OpProfiler();
+            double[] profiled;
+            int[] run = {0};
+            try (var h = cl2cm.engine.autograd.OpHook.add(ops)) {
+                profiled = time(fill, () -> {
+                    if (run[0]++ == 2) {
+                        ops.reset();   // the two warm-up steps are not counted
+                    }
+                    opt.prepareStep();
+                    ops.mark();
+                    return body.get().item();
+                });
             }
+            System.out.printf("%s, ops by time (%d profiled steps after 2 warm-up, each charged from the previous "
+                    + "op's end):%n%s", name, steps, ops.table(25, steps,
+                    Arrays.stream(profiled).average().orElse(0)));
+        }
+        if (profile && be instanceof CudaBackend cuda) {
             cuda.startProfiling();
             time(fill, () -> {
                 opt.prepareStep();
