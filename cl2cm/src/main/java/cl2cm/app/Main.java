@@ -50,8 +50,8 @@ public final class Main implements Runnable {
             case java.nio.file.AccessDeniedException f -> f.getFile() + ": permission denied";
             case java.nio.file.FileAlreadyExistsException f -> f.getFile() + ": exists already";
             case java.nio.file.NotDirectoryException f -> f.getFile() + ": not a folder";
-            case java.nio.file.FileSystemException f -> f.getFile() + ": " + (f.getReason() == null
-                    ? f.getMessage() : f.getReason());
+            case java.nio.file.FileSystemException f -> (f.getFile() == null ? "" : f.getFile() + ": ")
+                    + (f.getReason() == null ? "file-system error" : f.getReason());
             case java.util.zip.ZipException z -> "not a valid gzip or zip file: " + z.getMessage();
             case IllegalArgumentException u -> u.getMessage();
             case IllegalStateException u -> u.getMessage();

@@ -54,9 +54,15 @@ public final class Retrieval {
         try (TensorScope scope = TensorScope.open("retrieval"); var g = GradMode.disabled()) {
             sim = queries.matmul(gallery.mT()).toDoubleArray();        // [Q, N]
         }
-        // A NaN compares false against everything, so it would rank first and score a broken model R@1 = 100.
-        requireFinite("query embeddings", queries);
-        requireFinite("gallery embeddings", gallery);
+        // A NaN compares false against everything, so it would rank first and score a broken model R@1 = 100. Any
+        // non-finite embedding makes its similarities non-finite; only then are the embeddings searched for it.
+        for (double s : sim) {
+            if (!Double.isFinite(s)) {
+                requireFinite("query embeddings", queries);
+                requireFinite("gallery embeddings", gallery);
+                throw new IllegalStateException("similarities hold " + s + ": the embeddings overflow");
+            }
+        }
         int[] t2v = new int[q];
         int[] bestV2t = new int[n];
         Arrays.fill(bestV2t, Integer.MAX_VALUE);

@@ -1,7 +1,6 @@
 package cl2cm.app.data;
 
 import cl2cm.data.Dataset;
-import cl2cm.data.io.NrccrLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,8 +28,7 @@ final class DataEmoji implements Callable<Integer> {
     public Integer call() throws Exception {
         cl2cm.data.io.EmojiImporter.Report[] report = new cl2cm.data.io.EmojiImporter.Report[1];
         Dataset ds = cl2cm.data.io.EmojiImporter.read(images, names, options.size, options.languages, report);
-        overwrite.refuseExisting(options.root.resolve(ds.collection()), "dataset");
-        NrccrLayout.write(ds, options.root);
+        overwrite.writeDataset(ds, options.root);
         System.out.printf("wrote %s/%s: %d emoji (%d without an English CLDR name skipped)%n", options.root,
                 ds.collection(), report[0].emoji(), report[0].withoutEnglishName());
         DataCommand.printSplits(ds, report[0].captionsPerTag());

@@ -2,7 +2,6 @@ package cl2cm.app.data;
 
 import cl2cm.data.Dataset;
 import cl2cm.data.io.Multi30kImporter;
-import cl2cm.data.io.NrccrLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,8 +29,7 @@ final class DataMulti30k implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Dataset ds = Multi30kImporter.read(raw, languages);
-        overwrite.refuseExisting(root.resolve(ds.collection()), "dataset");
-        NrccrLayout.write(ds, root);
+        overwrite.writeDataset(ds, root);
         ds.splits().values().forEach(s -> System.out.printf("%s: %d images%n", s.name(), s.size()));
         return 0;
     }

@@ -1,7 +1,6 @@
 package cl2cm.app.data;
 
 import cl2cm.data.Dataset;
-import cl2cm.data.io.NrccrLayout;
 import cl2cm.data.synth.SyntheticScenes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,8 +42,7 @@ final class DataSynth implements Callable<Integer> {
         SyntheticScenes.Config c = new SyntheticScenes.Config(train, val, test, size, List.of("de", "fr", "cs", "es"),
                 noise, 0.75, seed);
         Dataset ds = SyntheticScenes.generate(c);
-        overwrite.refuseExisting(root.resolve(ds.collection()), "dataset");
-        NrccrLayout.write(ds, root);
+        overwrite.writeDataset(ds, root);
         System.out.printf("wrote %s/%s: %d/%d/%d images%n", root, ds.collection(), train, val, test);
         return 0;
     }

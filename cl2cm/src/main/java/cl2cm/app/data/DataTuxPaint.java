@@ -1,7 +1,6 @@
 package cl2cm.app.data;
 
 import cl2cm.data.Dataset;
-import cl2cm.data.io.NrccrLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,8 +27,7 @@ final class DataTuxPaint implements Callable<Integer> {
         Dataset ds = cl2cm.data.io.TuxPaintImporter.read(
                 stamps != null ? stamps : cl2cm.data.io.TuxPaintImporter.DEFAULT_STAMPS, options.size,
                 options.languages, report);
-        overwrite.refuseExisting(options.root.resolve(ds.collection()), "dataset");
-        NrccrLayout.write(ds, options.root);
+        overwrite.writeDataset(ds, options.root);
         System.out.printf("wrote %s/%s: %d stamps (%d PNGs without a description skipped)%n", options.root,
                 ds.collection(), report[0].stamps(), report[0].skippedWithoutDescription());
         DataCommand.printSplits(ds, report[0].captionsPerTag());
