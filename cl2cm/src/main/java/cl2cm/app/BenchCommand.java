@@ -21,6 +21,7 @@ import cl2cm.model.VisionEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,6 +57,16 @@ final class BenchCommand implements Callable<Integer> {
             + "on the CPU per op type, forward and backward (calls, ms, share, GFLOP/s of products, MB written); on "
             + "CUDA per kernel, timed by CUDA events")
     boolean profile;
+
+    @Option(names = "--trace", description = "after timing, run each stage again eagerly and write a Chrome "
+            + "trace-event file (Perfetto, chrome://tracing): ops per thread, forward and backward, steps, tensor memory")
+    Path trace;
+
+    @Option(names = "--trace-steps", defaultValue = "1..2", description = "which of the re-run stage's steps after "
+            + "the 2 warm-up steps to keep in the trace, FIRST..LAST from 1 (default: ${DEFAULT-VALUE})")
+    String traceSteps;
+
+    private cl2cm.engine.autograd.TraceRecorder recorder;
 
     @Option(names = "--memory-report", description = "after each stage, list where the tensor memory live at its "
             + "peak was allocated (slows the warm-up steps)")
@@ -103,6 +114,10 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch must be at least 2 and --steps at least 1");
         }
         Backend be = device.backend();
+        if (trace != null) {
+            traceWindow();   // checked before anything runs
+            recorder = new cl2cm.engine.autograd.TraceRecorder(() -> be.memoryStats().inUse());
+        }
         Rng rng = new Rng(1);
         TextEncoder cln = new TextEncoder(p.text(), p.embed(), rng, DType.F32, be);
         TextEncoder cmnText = new TextEncoder(p.text(), p.embed(), rng, DType.F32, be);
@@ -132,6 +147,10 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("{\"preset\": \"%s\", \"device\": \"%s\", \"batch\": %d, \"threads\": %d, "
                         + "\"cuda_graph\": %s, \"stage1\": %s, \"stage2\": %s}%n", preset, device.describe(be), b,
                 cl2cm.engine.cpu.Parallel.threads(), device.replaySteps(be), s1.json(), s2.json());
+        if (recorder != null) {
+            recorder.write(trace);
+            System.err.printf("trace: %d events (steps %s of each stage) -> %s%n", recorder.size(), traceSteps, trace);
+        }
         return 0;
     }
 
@@ -140,6 +159,10 @@ final class BenchCommand implements Callable<Integer> {
     /** N x N x N float32 GEMM through the engine's matmul op (on CUDA: cuBLAS behind the Tensor API). */
     private int matmul(int n) {
         Backend be = device.backend();
+        if (trace != null) {
+            traceWindow();   // checked before anything runs
+            recorder = new cl2cm.engine.autograd.TraceRecorder(() -> be.memoryStats().inUse());
+        }
         Rng rng = new Rng(1);
         Tensor x = TensorScope.persistent(() -> rng.normal(0, 1, DType.F32, be, n, n));
         Tensor y = TensorScope.persistent(() -> rng.normal(0, 1, DType.F32, be, n, n));
@@ -281,6 +304,25 @@ final class BenchCommand implements Callable<Integer> {
                     + "op's end):%n%s", name, steps, ops.table(25, steps,
                     Arrays.stream(profiled).average().orElse(0)));
         }
+        if (recorder != null) {
+            int[] window = traceWindow();
+            int[] run = {-2};
+            try (var h = cl2cm.engine.autograd.OpHook.add(recorder)) {
+                time(fill, () -> {
+                    boolean kept = run[0] >= window[0] - 1 && run[0] <= window[1] - 1;
+                    run[0]++;
+                    opt.prepareStep();
+                    if (kept) {
+                        recorder.beginStep(name + " step " + run[0]);
+                    }
+                    double loss = body.get().item();
+                    if (kept) {
+                        recorder.endStep();
+                    }
+                    return loss;
+                });
+            }
+        }
         if (profile && be instanceof CudaBackend cuda) {
             cuda.startProfiling();
             time(fill, () -> {
@@ -291,6 +333,17 @@ final class BenchCommand implements Callable<Integer> {
                     cuda.stopProfiling().table(25, steps + 2));
         }
         return new Timing(median(ms), Arrays.stream(ms).min().orElse(0), peak);
+    }
+
+    /** --trace-steps as {first, last}, both from 1; checked before anything runs. */
+    private int[] traceWindow() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.\\.(\\d+)").matcher(traceSteps);
+        if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(2)) < Integer.parseInt(
+                m.group(1)) || Integer.parseInt(m.group(2)) > steps) {
+            throw new IllegalArgumentException("--trace-steps must be FIRST..LAST with 1 <= FIRST <= LAST <= --steps ("
+                    + steps + "), not '" + traceSteps + "'");
+        }
+        return new int[]{Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
     }
 
     private double[] time(Step step) {

@@ -38,4 +38,33 @@ class InspectTest {
         assertTrue(r.out().contains("collapsed"), r.out());
         assertTrue(Files.readString(dot).contains("shape=box3d"), "one node per module chain");
     }
+
+    @Test
+    void benchTraceIsAValidTraceEventFile() throws IOException {
+        Path trace = dir.resolve("trace.json");
+        ReliabilityTest.Result r = ReliabilityTest.cli("bench", "--preset", "bench-small", "--batch", "2", "--steps",
+                "2", "--trace", trace.toString(), "--trace-steps", "2..2");
+        assertEquals(0, r.status(), r.err());
+        com.fasterxml.jackson.databind.JsonNode events = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(trace.toFile()).get("traceEvents");
+        assertTrue(events.isArray() && events.size() > 100, "events");
+        java.util.Set<String> steps = new java.util.TreeSet<>();
+        int ops = 0;
+        for (com.fasterxml.jackson.databind.JsonNode e : events) {
+            String ph = e.get("ph").asText();
+            assertTrue(e.has("pid") && e.has("name") && (ph.equals("M") || e.has("ts")), e.toString());
+            if (ph.equals("X")) {
+                assertTrue(e.get("dur").asDouble() >= 0 && e.has("tid"), e.toString());
+                if (e.get("cat").asText().equals("step")) {
+                    steps.add(e.get("name").asText());
+                } else {
+                    ops++;
+                }
+            }
+        }
+        assertEquals(java.util.Set.of("stage 1 step 2", "stage 2 step 2"), steps, "only the chosen steps");
+        assertTrue(ops > 50, "ops of both stages");
+        ReliabilityTest.cli("bench", "--preset", "bench-small", "--steps", "2", "--trace", trace.toString(),
+                "--trace-steps", "2..5").failsWith("--trace-steps", "FIRST..LAST");
+    }
 }
