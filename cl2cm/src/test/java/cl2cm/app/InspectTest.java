@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code inspect graph}: a training step's autograd graph as DOT, grouped by module, on a tiny config. */
+/** {@code inspect graph}, {@code inspect summary} and {@code bench --trace} on a tiny config. */
 class InspectTest {
     @TempDir
     Path dir;
@@ -37,6 +37,20 @@ class InspectTest {
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("collapsed"), r.out());
         assertTrue(Files.readString(dot).contains("shape=box3d"), "one node per module chain");
+    }
+
+    @Test
+    void summaryListsModulesParametersAndFlops() throws IOException {
+        Path cfg = dir.resolve("tiny.json");
+        Files.writeString(cfg, ReliabilityTest.TINY);
+        ReliabilityTest.Result r = ReliabilityTest.cli("inspect", "summary", "--config", cfg.toString(), "--batch", "4");
+        assertEquals(0, r.status(), r.err());
+        String out = r.out();
+        assertTrue(out.contains("cross-modal network") && out.contains("cross-lingual network"), out);
+        assertTrue(out.contains("trainable") && out.contains("MultiHeadAttention"), out);
+        assertTrue(out.contains("MFLOP/item") && out.contains("[4,"), "forward by module chain with output shapes: " + out);
+        ReliabilityTest.cli("inspect", "summary", "--config", cfg.toString(), "--batch", "1")
+                .failsWith("--batch", "at least 2");
     }
 
     @Test

@@ -37,4 +37,18 @@ class OpProfilerTest {
         p.reset();
         assertTrue(p.rows().isEmpty());
     }
+
+    @Test
+    void convolutionAndAttentionFlops() {
+        Tensor x = Tensor.zeros(2, 3, 5, 5);
+        Tensor w = Tensor.zeros(4, 3, 3, 3);
+        Tensor y = Tensor.zeros(2, 4, 5, 5);
+        assertEquals(2L * (2 * 4 * 5 * 5) * (3 * 3 * 3), OpProfiler.productFlops("conv2d", new Tensor[]{x, w}, y),
+                "one product per output value over in-channels x kernel area");
+        Tensor q = Tensor.zeros(2, 7, 8);
+        Tensor k = Tensor.zeros(2, 9, 8);
+        assertEquals(2 * (2L * 2 * 7 * 9 * 8), OpProfiler.productFlops("attention", new Tensor[]{q, k, k}, q),
+                "Q K^T and P V");
+        assertEquals(0, OpProfiler.productFlops("tanh", new Tensor[]{q}, q));
+    }
 }

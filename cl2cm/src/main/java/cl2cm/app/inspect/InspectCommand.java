@@ -4,8 +4,8 @@ import picocli.CommandLine.Command;
 
 /** The {@code inspect} command: tools that show what a model computes; one class per subcommand in this package. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Look inside a model: its training step's autograd graph as Graphviz DOT (and SVG).",
-        subcommands = {InspectGraph.class})
+        description = "Look inside a model: its module tree and per-module forward cost (summary), and a training step's autograd graph as Graphviz DOT and SVG (graph).",
+        subcommands = {InspectGraph.class, InspectSummary.class})
 public final class InspectCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

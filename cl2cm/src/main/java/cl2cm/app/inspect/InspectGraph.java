@@ -1,6 +1,5 @@
 package cl2cm.app.inspect;
 
-import cl2cm.app.RunFolder;
 import cl2cm.config.Cl2cmConfig;
 import cl2cm.engine.autograd.GraphDot;
 import cl2cm.engine.autograd.ModuleTrail;
@@ -14,7 +13,6 @@ import cl2cm.engine.tensor.TensorScope;
 import cl2cm.model.Networks;
 import cl2cm.train.Experiment;
 import cl2cm.train.Objectives;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,17 +32,8 @@ import java.util.concurrent.TimeUnit;
                 "The networks are built from the config with fresh weights: the graph's shape does not depend on "
                         + "trained values."})
 final class InspectGraph implements Callable<Integer> {
-    /** Either a config file or a run folder's config. */
-    static final class Source {
-        @Option(names = "--config", description = "JSON config (fields left out keep the demo defaults)")
-        Path config;
-
-        @Option(names = "--run", description = "run folder (from demo or train): its config.json")
-        Path run;
-    }
-
-    @ArgGroup(exclusive = true, multiplicity = "0..1")
-    Source source = new Source();
+    @picocli.CommandLine.Mixin
+    ConfigSource source = new ConfigSource();
 
     @Option(names = "--stage", defaultValue = "2", description = "1: the cross-lingual network's step; 2: the "
             + "cross-modal network's step with distillation (default: ${DEFAULT-VALUE})")
@@ -79,8 +68,7 @@ final class InspectGraph implements Callable<Integer> {
             }
         }
         PrintStream log = System.err;
-        Cl2cmConfig cfg = source.run != null ? RunFolder.open(source.run, log).config
-                : source.config != null ? Cl2cmConfig.load(source.config) : Cl2cmConfig.defaults();
+        Cl2cmConfig cfg = source.load(log);
         Experiment ex = Experiment.prepare(cfg, Devices.cpu(), log);
         Map<Tensor, String> names = new IdentityHashMap<>();
         ModuleTrail trail = new ModuleTrail();

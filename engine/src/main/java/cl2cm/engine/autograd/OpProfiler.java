@@ -64,17 +64,26 @@ public final class OpProfiler implements OpHook {
         }
     }
 
-    /** 2 m n k for a product whose output is [..., m, n] and whose left operand is [..., m, k]; 0 for other ops. */
-    static long productFlops(String op, Tensor[] inputs, Tensor output) {
-        Tensor left = switch (op) {
-            case "matmul", "bmm", "dropout_matmul" -> inputs[0];
-            case "addmm" -> inputs[1];
-            default -> null;
-        };
-        if (left == null || left.rank() == 0 || output.rank() == 0) {
+    /**
+     * Forward FLOPs of the ops that multiply matrices, 0 for the others: 2 m n k for a product whose output is
+     * [..., m, n] and whose left operand is [..., m, k]; a convolution is that product over its unfolded input
+     * (k = in-channels x kernel area); fused attention is two products, Q K^T and P V (4 B Tq Tk H).
+     */
+    public static long productFlops(String op, Tensor[] inputs, Tensor output) {
+        if (output.rank() == 0) {
             return 0;
         }
-        return 2L * output.numel() * left.size(left.rank() - 1);
+        return switch (op) {
+            case "matmul", "bmm", "dropout_matmul" -> 2L * output.numel() * lastSize(inputs[0]);
+            case "addmm" -> 2L * output.numel() * lastSize(inputs[1]);
+            case "conv2d" -> 2L * output.numel() * (inputs[1].numel() / inputs[1].size(0));   // weight [O, C, kh, kw]
+            case "attention" -> 4L * output.numel() * inputs[1].size(1);                      // q [B, Tq, H], k [B, Tk, H]
+            default -> 0;
+        };
+    }
+
+    private static long lastSize(Tensor t) {
+        return t.rank() == 0 ? 0 : t.size(t.rank() - 1);
     }
 
     private static long bytes(Tensor t) {
