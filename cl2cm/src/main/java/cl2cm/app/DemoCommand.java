@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
         description = {"The main job: on the built-in synthetic multilingual scenes, train the cross-lingual network "
                 + "(stage 1), then the cross-modal network without (baseline) and with (CL2CM) knowledge transfer, and "
                 + "compare them on the test split with human target-language captions as queries.",
-                "Writes <out>/metrics.json, <out>/config.json, <out>/vocab.txt and checkpoints under <out>/seed<N>/."})
+                "Writes <out>/metrics.json, <out>/report.html, <out>/config.json, <out>/vocab.txt and checkpoints (under "
+                + "<out>/seed<N>/ when several seeds run)."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", description = "run folder (default: ${DEFAULT-VALUE})", defaultValue = "runs/demo")
     Path out;
@@ -75,14 +76,16 @@ final class DemoCommand implements Callable<Integer> {
         for (long seed : runSeeds) {
             Cl2cmConfig c = cfg.withSeed(seed);
             Path dir = runSeeds.size() == 1 ? out : out.resolve("seed" + seed);
-            Experiment ex = seed == runSeeds.get(0) ? first
-                    : Experiment.prepare(c, be, log).replaySteps(training.replaySteps(be));
+            Experiment ex = (seed == runSeeds.get(0) ? first
+                    : Experiment.prepare(c, be, log).replaySteps(training.replaySteps(be)))
+                    .listen(RunReport.updater(out));
             runs.add(runOne(c, ex, dir, log));
         }
         Map<String, Object> metrics = summarise(cfg, runs);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         AtomicFile.writeString(out.resolve("metrics.json"), json.writeValueAsString(metrics) + "\n");
         printTable(log, cfg, runs);
+        log.println("report: " + RunReport.write(out, true, log));
         log.printf("total %.1f min; metrics in %s%n", (System.nanoTime() - t0) / 60e9, out.resolve("metrics.json"));
         return 0;
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "A from-scratch deep-learning stack in Java, and CL2CM cross-lingual cross-modal retrieval on it.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SearchCommand.class, ExportCommand.class,
                 BenchCommand.class, AnalyzeCommand.class, DataCommand.class,
-                SpiralsCommand.class, TokenizeCommand.class, LearnCommand.class, InspectCommand.class,
+                SpiralsCommand.class, TokenizeCommand.class, LearnCommand.class, InspectCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train CL2CM from a config: stage 1 (cross-lingual network), then stage 2 (cross-modal network "
                 + "with distillation weight loss.lambdaKd; 0 trains the baseline). Saves config.json, vocab.txt, a "
-                + "checkpoint per epoch and the best weights in --out.")
+                + "checkpoint per epoch, the best weights, "
+                + "history.jsonl and report.html in --out.")
 final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     TrainingOptions training;
@@ -34,7 +35,9 @@ final class TrainCommand implements Callable<Integer> {
              var anomaly = training.anomalyMode(out)) {
             cfg.save(out.resolve("config.json"));
             ex.saveVocab(out.resolve("vocab.txt"));
-            return train(cfg, ex);
+            int status = train(cfg, ex.listen(RunReport.updater(out)));
+            System.out.println("report: " + RunReport.write(out, true, System.out));
+            return status;
         }
     }
 

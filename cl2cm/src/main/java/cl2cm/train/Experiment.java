@@ -216,11 +216,22 @@ public final class Experiment {
     /** Both networks name their text encoder "text" and its BERT "bert" (see {@link Networks}). */
     private static final String TEXT_BERT = "text.bert.";
 
-    /** A pre-trained text encoder's BERT trains at text.pretrainedLrScale times the stage's rate. */
-    /** A stage's runner as every stage has it: its history kept in the run folder, a pre-trained encoder's rate. */
+    /**
+     * A stage's runner as every stage has it: its history kept in the run folder, the listeners added with
+     * {@link #listen}, and a pre-trained text encoder's BERT at text.pretrainedLrScale times the stage's rate.
+     */
     private StageRunner configured(StageRunner runner, Path dir) {
         runner.listen(new HistoryFile(dir.resolve(HISTORY)));
+        listeners.forEach(runner::listen);
         return cfg.text().pretrained().isEmpty() ? runner : runner.scaleLr(TEXT_BERT, cfg.text().pretrainedLrScale());
+    }
+
+    private final List<TrainingListener> listeners = new ArrayList<>();
+
+    /** Adds a listener to every stage this experiment trains from now on (after the run folder's history file). */
+    public Experiment listen(TrainingListener l) {
+        listeners.add(l);
+        return this;
     }
 
     /** The training history of a run folder (JSON lines, see {@link HistoryFile}). */

@@ -68,7 +68,9 @@ public final class HistoryFile implements TrainingListener {
         ObjectNode n = JSON.createObjectNode().put("type", "step").put("stage", s.stage()).put("epoch", s.epoch() + 1)
                 .put("step_in_epoch", s.stepInEpoch() + 1).put("step", s.step());
         s.terms().forEach((k, v) -> n.put("loss_" + k, v));
-        n.put("lr", s.lr()).put("grad_norm", s.gradNorm()).put("seconds", s.seconds());
+        n.put("lr", s.lr()).put("grad_norm", s.gradNorm());
+        s.updateRatios().forEach((k, v) -> n.put("update_ratio_" + k, v));
+        n.put("seconds", s.seconds());
         append(n);
     }
 

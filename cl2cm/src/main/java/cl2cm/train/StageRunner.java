@@ -9,6 +9,7 @@ import cl2cm.engine.nn.Parameter;
 import cl2cm.engine.optim.Adam;
 import cl2cm.engine.optim.GradClip;
 import cl2cm.engine.optim.LrSchedule;
+import cl2cm.engine.optim.UpdateRatios;
 import cl2cm.engine.tensor.Rng;
 import cl2cm.engine.tensor.Tensor;
 import cl2cm.engine.tensor.TensorScope;
@@ -73,6 +74,12 @@ public final class StageRunner {
     private String scaledPrefix = "";
     private double lrScale = 1.0;
     private final java.util.List<TrainingListener> listeners = new java.util.ArrayList<>();
+    /**
+     * Update-to-parameter ratios are measured on step 1 and every RATIO_EVERY-th step after it (a copy of the
+     * weights each time), per group of the first RATIO_GROUP_DEPTH name components (e.g. text.bert, vision.proj).
+     */
+    private static final int RATIO_EVERY = 10;
+    private static final int RATIO_GROUP_DEPTH = 2;
 
     public StageRunner(String name, Module model, Cl2cmConfig.Stage cfg, int items, IntUnaryOperator captionCount,
                        long seed, Rng dropoutRng, Path dir, PrintStream log) {
@@ -219,11 +226,20 @@ public final class StageRunner {
                         }
                         long stepStart = System.nanoTime();
                         double lr = schedule.lr(opt.stepCount() + 1);   // the rate this step updates with
-                        StepResult r = steps.step(idx, ks, epoch, s);
+                        StepResult r;
+                        Map<String, Double> ratios = Map.of();
+                        if ((opt.stepCount() + 1) % RATIO_EVERY == 1) {
+                            try (UpdateRatios u = UpdateRatios.snapshot(model.namedParameters(), RATIO_GROUP_DEPTH)) {
+                                r = steps.step(idx, ks, epoch, s);
+                                ratios = u.ratios();
+                            }
+                        } else {
+                            r = steps.step(idx, ks, epoch, s);
+                        }
                         double value = r.loss();
                         for (TrainingListener l : listeners) {
                             l.step(new TrainingListener.Step(name, epoch, s, opt.stepCount(), r.terms(), lr,
-                                    r.gradNorm(), (System.nanoTime() - stepStart) / 1e9));
+                                    r.gradNorm(), ratios, (System.nanoTime() - stepStart) / 1e9));
                         }
                         lossSum += value;
                         lossCount++;

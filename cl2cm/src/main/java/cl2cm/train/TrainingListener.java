@@ -12,9 +12,13 @@ public interface TrainingListener {
     default void stageStarted(String stage, long firstStep) {
     }
 
-    /** Optimizer step number {@code step} (from 1 in each stage): its loss terms, learning rate, gradient norm (before clipping) and wall time. */
+    /**
+     * Optimizer step number {@code step} (from 1 in each stage): its loss terms, learning rate, gradient norm (before
+     * clipping), update-to-parameter ratio per parameter group (measured on some steps only, empty on the others) and
+     * wall time.
+     */
     record Step(String stage, int epoch, int stepInEpoch, long step, Map<String, Double> terms, double lr,
-                double gradNorm, double seconds) {
+                double gradNorm, Map<String, Double> updateRatios, double seconds) {
     }
 
     default void step(Step s) {
