@@ -32,7 +32,7 @@ final class TrainingOptions {
     }
 
     /** Anomaly mode for the run when asked for (close the handle to turn it off), else null. */
-    cl2cm.engine.autograd.OpHook.Handle anomalyMode(Path runFolder) {
+    cl2cm.engine.autograd.HookHandle anomalyMode(Path runFolder) {
         return anomaly ? cl2cm.engine.autograd.Anomaly.enable(runFolder) : null;
     }
 

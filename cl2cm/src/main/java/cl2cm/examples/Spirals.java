@@ -71,7 +71,7 @@ public final class Spirals {
         }
 
         public Tensor forward(Tensor x) {
-            return out.forward(l2.forward(l1.forward(x).gelu()).gelu());
+            return run(() -> out.forward(l2.forward(l1.forward(x).gelu()).gelu()));
         }
     }
 

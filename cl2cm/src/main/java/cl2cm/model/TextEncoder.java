@@ -41,6 +41,10 @@ public final class TextEncoder extends Module {
     }
 
     public Encoded forward(TokenBatch b) {
+        return run(() -> compute(b));
+    }
+
+    private Encoded compute(TokenBatch b) {
         Tensor mask = b.maskTensor(dtype, backend);
         Tensor h = bert.forward(b.ids(), b.size(), b.seqLen(), mask, null).lastHiddenState();
         Tensor m = mask.unsqueeze(-1);

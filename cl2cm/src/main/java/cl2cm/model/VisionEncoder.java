@@ -52,6 +52,10 @@ public final class VisionEncoder extends Module {
 
     /** Images [B, 3, H, W], features [B, D] or frames [B, F, D] with their mask, to unit embeddings [B, E]. */
     public Tensor forward(VisualBatch x) {
+        return run(() -> compute(x));
+    }
+
+    private Tensor compute(VisualBatch x) {
         Tensor e;
         if (cnn != null) {
             e = proj.forward(cnn.forward(x.input()));

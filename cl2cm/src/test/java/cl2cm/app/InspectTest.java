@@ -47,7 +47,9 @@ class InspectTest {
         assertEquals(0, r.status(), r.err());
         String out = r.out();
         assertTrue(out.contains("cross-modal network") && out.contains("cross-lingual network"), out);
-        assertTrue(out.contains("trainable") && out.contains("MultiHeadAttention"), out);
+        assertTrue(out.contains("trainable") && out.contains("BertModel"), out);
+        assertTrue(out.contains("CrossModal: text.bert.encoder.layer.0 ") && out.contains("CrossModal: vision.proj "),
+                "forward rows by dotted module path: " + out);
         assertTrue(out.contains("MFLOP/item") && out.contains("[4,"), "forward by module chain with output shapes: " + out);
         ReliabilityTest.cli("inspect", "summary", "--config", cfg.toString(), "--batch", "1")
                 .failsWith("--batch", "at least 2");

@@ -2,11 +2,8 @@ package cl2cm.engine;
 
 import cl2cm.engine.autograd.Anomaly;
 import cl2cm.engine.autograd.OpHook;
-import cl2cm.engine.backend.Devices;
 import cl2cm.engine.io.SafeTensors;
-import cl2cm.engine.nn.Linear;
 import cl2cm.engine.tensor.DType;
-import cl2cm.engine.tensor.Rng;
 import cl2cm.engine.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,12 +54,14 @@ class AnomalyTest {
     }
 
     @Test
-    void modulesOnTheStackAreNamed() {
-        Linear layer = new Linear(2, 2, true, new Rng(1), DType.F64, Devices.cpu());
-        Tensor x = Tensor.of(new double[]{Double.NaN, 1}, DType.F64, 1, 2);
+    void theModuleIsNamedByItsDottedPath() {
+        HooksTest.Net net = new HooksTest.Net();
+        net.layers.get(1).namedParameters().get("weight").copyFrom(
+                Tensor.of(new double[]{Double.NaN, 0, 0, 0}, DType.F64, 2, 2), "weight");
         try (var on = Anomaly.enable(dir)) {
-            Anomaly.AnomalyError e = assertThrows(Anomaly.AnomalyError.class, () -> layer.forward(x));
-            assertTrue(e.getMessage().contains("in Linear.forward"), e.getMessage());
+            Anomaly.AnomalyError e = assertThrows(Anomaly.AnomalyError.class,
+                    () -> net.forward(Tensor.of(new double[]{1, 1}, DType.F64, 1, 2)));
+            assertTrue(e.getMessage().contains("in layer.1 (Linear in Net)"), e.getMessage());
         }
     }
 

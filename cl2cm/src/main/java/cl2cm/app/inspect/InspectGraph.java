@@ -3,6 +3,7 @@ package cl2cm.app.inspect;
 import cl2cm.config.Cl2cmConfig;
 import cl2cm.engine.autograd.GraphDot;
 import cl2cm.engine.autograd.ModuleTrail;
+import cl2cm.engine.autograd.HookHandle;
 import cl2cm.engine.autograd.OpHook;
 import cl2cm.engine.backend.Devices;
 import cl2cm.engine.io.AtomicFile;
@@ -43,7 +44,7 @@ final class InspectGraph implements Callable<Integer> {
     int batch;
 
     @Option(names = "--max-ops", defaultValue = "400", description = "above this many ops, draw one node per module "
-            + "chain instead of one per op (default: ${DEFAULT-VALUE})")
+            + "instead of one per op (default: ${DEFAULT-VALUE})")
     int maxOps;
 
     @Option(names = "--out", defaultValue = "step.dot", description = "DOT file to write (default: ${DEFAULT-VALUE})")
@@ -76,7 +77,7 @@ final class InspectGraph implements Callable<Integer> {
         try (TensorScope scope = TensorScope.open("inspect graph")) {
             Networks.CrossLingual cln = ex.newCln(new Rng(cfg.seed()));
             Tensor loss;
-            try (OpHook.Handle h = OpHook.add(trail)) {
+            try (HookHandle h = OpHook.add(trail)) {
                 if (stage == 1) {
                     name(names, "", cln);
                     loss = Objectives.total(ex.stage1Losses(cln, batch));

@@ -1,8 +1,9 @@
 package cl2cm.app.inspect;
 
 import cl2cm.config.Cl2cmConfig;
-import cl2cm.engine.autograd.CallSite;
 import cl2cm.engine.autograd.GradMode;
+import cl2cm.engine.autograd.ModulePath;
+import cl2cm.engine.autograd.HookHandle;
 import cl2cm.engine.autograd.OpHook;
 import cl2cm.engine.autograd.OpProfiler;
 import cl2cm.engine.backend.Devices;
@@ -23,7 +24,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "summary", mixinStandardHelpOptions = true,
         description = {"The networks of a config, like torchinfo: the module tree with parameters (trainable and "
-                + "frozen), then one forward pass of a stage-2 step on a sample batch by module chain: ops, forward "
+                + "frozen), then one forward pass of a stage-2 step on a sample batch by module: ops, forward "
                 + "FLOPs of the matrix products per item, and the output shape.",
                 "Built from the config with fresh weights: sizes do not depend on trained values."})
 final class InspectSummary implements Callable<Integer> {
@@ -36,7 +37,11 @@ final class InspectSummary implements Callable<Integer> {
     @Option(names = "--depth", defaultValue = "3", description = "levels of the module tree (default: ${DEFAULT-VALUE})")
     int depth;
 
-    /** What the forward pass did inside one module chain. */
+    @Option(names = "--forward-depth", defaultValue = "5", description = "levels of module path by which the forward "
+            + "pass is summed up, e.g. 5 gives text.bert.encoder.layer.0 (default: ${DEFAULT-VALUE})")
+    int forwardDepth;
+
+    /** What the forward pass did inside one module (and the modules below it). */
     private static final class Chain {
         int ops;
         long flops;
@@ -45,8 +50,8 @@ final class InspectSummary implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batch < 2 || depth < 1) {
-            throw new IllegalArgumentException("--batch must be at least 2 and --depth at least 1");
+        if (batch < 2 || depth < 1 || forwardDepth < 1) {
+            throw new IllegalArgumentException("--batch must be at least 2, --depth and --forward-depth at least 1");
         }
         Cl2cmConfig cfg = source.load(System.err);
         Experiment ex = Experiment.prepare(cfg, Devices.cpu(), System.err);
@@ -59,19 +64,20 @@ final class InspectSummary implements Callable<Integer> {
             OpHook byChain = new OpHook() {
                 @Override
                 public void forward(String op, Tensor[] inputs, Tensor output) {
-                    Chain c = chains.computeIfAbsent(CallSite.here().moduleChain(), k -> new Chain());
+                    Chain c = chains.computeIfAbsent(moduleKey(ModulePath.innermost()), k -> new Chain());
                     c.ops++;
                     c.flops += OpProfiler.productFlops(op, inputs, output);
                     c.output = Shape.str(output.shape());
                 }
             };
-            try (OpHook.Handle h = OpHook.add(byChain); var g = GradMode.disabled()) {
+            try (HookHandle h = OpHook.add(byChain); var g = GradMode.disabled()) {
                 ex.stage2Losses(cmn, cfg.loss().lambdaKd() > 0 ? cln : null, batch);
             }
         }
         int n = Math.max(2, Math.min(batch, ex.split("train").size()));
-        System.out.printf("%nforward of a stage-2 step on %d items, by module chain (outermost > innermost):%n", n);
-        System.out.printf("%-72s %6s %12s  %s%n", "module chain", "ops", "MFLOP/item", "last output");
+        System.out.printf("%nforward of a stage-2 step on %d items, by module (paths cut at %d levels):%n", n,
+                forwardDepth);
+        System.out.printf("%-72s %6s %12s  %s%n", "model: module", "ops", "MFLOP/item", "last output");
         long total = 0;
         for (Map.Entry<String, Chain> e : chains.entrySet()) {
             Chain c = e.getValue();
@@ -82,6 +88,21 @@ final class InspectSummary implements Callable<Integer> {
         }
         System.out.printf("matrix products: %.2f MFLOP per item forward (backward about twice that)%n", total / 1e6 / n);
         return 0;
+    }
+
+    /** "CrossModal: text.bert.encoder.layer.0" for an op run in that module or below it. */
+    private String moduleKey(ModulePath.Node running) {
+        if (running == null) {
+            return "";
+        }
+        Module m = (Module) running;
+        Module root = m.root();
+        if (root == m) {
+            return root.getClass().getSimpleName();
+        }
+        String[] parts = m.path().split("\\.");
+        return root.getClass().getSimpleName() + ": "
+                + String.join(".", java.util.Arrays.copyOf(parts, Math.min(parts.length, forwardDepth)));
     }
 
     private void tree(String title, Module m) {

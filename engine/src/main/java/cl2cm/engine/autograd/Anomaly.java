@@ -31,7 +31,7 @@ public final class Anomaly implements OpHook {
     }
 
     /** Turns anomaly mode on until the handle is closed; inputs of an offending op are written into {@code dumpDir}. */
-    public static OpHook.Handle enable(Path dumpDir) {
+    public static HookHandle enable(Path dumpDir) {
         return OpHook.add(new Anomaly(dumpDir));
     }
 

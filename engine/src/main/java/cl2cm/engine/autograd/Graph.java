@@ -65,6 +65,14 @@ public final class Graph {
                     activations.done(t);   // its rule will not run: it reads nothing more
                     continue;
                 }
+                if (!t.gradHooks().isEmpty()) {
+                    Tensor hooked = runGradHooks(t, grad);
+                    if (hooked != grad) {
+                        pending.hold(hooked);
+                        pending.drop(grad);
+                        grad = hooked;
+                    }
+                }
                 if (node == null) {
                     accumulateLeaf(t, grad);
                     pending.drop(grad);
@@ -101,6 +109,20 @@ public final class Graph {
                 pending.drop(grad);
             }
         }
+    }
+
+    /** The tensor's gradient hooks in turn; each gets what the one before returned. */
+    private static Tensor runGradHooks(Tensor t, Tensor grad) {
+        for (java.util.function.UnaryOperator<Tensor> hook : t.gradHooks()) {
+            Tensor next = hook.apply(grad);
+            if (next == null || !java.util.Arrays.equals(next.shape(), grad.shape())) {
+                throw new IllegalStateException("a gradient hook of a tensor " + Shape.str(t.shape()) + " returned "
+                        + (next == null ? "null" : "shape " + Shape.str(next.shape()))
+                        + "; it must return the gradient (or a replacement of the same shape)");
+            }
+            grad = next;
+        }
+        return grad;
     }
 
     /** How many gradient rules this thread is inside (their ops are reported to hooks as backward, not forward). */

@@ -16,7 +16,7 @@ import java.util.Map;
  * leaf that requires a gradient (named when {@code names} knows it, e.g. a parameter), one grey box per other input
  * (data), and an edge from every input to the op that reads it; a gradient rule reads at most its op's inputs and
  * output, so the edges into an op are what backward may hold for it. Ops are grouped in clusters by the modules that
- * ran them ({@link ModuleTrail}); a graph of more than {@code maxOps} ops shows one node per module chain instead.
+ * ran them ({@link ModuleTrail}); a graph of more than {@code maxOps} ops shows one node per module instead.
  */
 public final class GraphDot {
     private GraphDot() {
@@ -52,14 +52,14 @@ public final class GraphDot {
         for (Tensor t : order) {
             String shape = Shape.str(t.shape());
             if (t.gradFn() != null) {
-                String chain = trail == null ? "" : trail.chainOf(t);
-                String node = collapse ? "m" + clusterIndex(clusters, chain) : "n" + id.size();
+                String module = trail == null ? "" : trail.moduleOf(t);
+                String node = collapse ? "m" + clusterIndex(clusters, module) : "n" + id.size();
                 id.put(t, node);
                 if (!collapse) {
-                    clusters.computeIfAbsent(chain, k -> new ArrayList<>()).add("  " + node + " [shape=box, label=\""
+                    clusters.computeIfAbsent(module, k -> new ArrayList<>()).add("  " + node + " [shape=box, label=\""
                             + esc(t.gradFn().op()) + "\\n" + shape + "\"];");
                 } else {
-                    clusters.computeIfAbsent(chain, k -> new ArrayList<>()).add(t.gradFn().op());
+                    clusters.computeIfAbsent(module, k -> new ArrayList<>()).add(t.gradFn().op());
                 }
             } else {
                 String node = "n" + id.size();
@@ -112,10 +112,10 @@ public final class GraphDot {
         return new Result(dot.toString(), (int) opCount, params, inputs, clusters.size(), collapse);
     }
 
-    private static int clusterIndex(Map<String, List<String>> clusters, String chain) {
+    private static int clusterIndex(Map<String, List<String>> clusters, String module) {
         int i = 0;
         for (String k : clusters.keySet()) {
-            if (k.equals(chain)) {
+            if (k.equals(module)) {
                 return i;
             }
             i++;
@@ -123,8 +123,8 @@ public final class GraphDot {
         return i;
     }
 
-    private static String label(String chain) {
-        return chain.isEmpty() ? "outside any module (losses)" : chain;
+    private static String label(String module) {
+        return module.isEmpty() ? "outside any module (losses)" : module;
     }
 
     private static String summary(Map<String, Integer> ops) {

@@ -7,19 +7,19 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * Remembers, for every op recorded while it is registered, the chain of modules that ran it (see {@link CallSite}),
- * so tools can group a graph by module ({@link GraphDot}). Walks the stack per op: for inspection, not training.
+ * Remembers, for every op recorded while it is registered, the module that ran it ({@link ModulePath#describe}), so
+ * tools can group a graph by module ({@link GraphDot}).
  */
 public final class ModuleTrail implements OpHook {
-    private final Map<Tensor, String> chains = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final Map<Tensor, String> modules = Collections.synchronizedMap(new IdentityHashMap<>());
 
     @Override
     public void forward(String op, Tensor[] inputs, Tensor output) {
-        chains.put(output, CallSite.here().moduleChain());
+        modules.put(output, ModulePath.describe());
     }
 
-    /** "BertModel > BertLayer > MultiHeadAttention > Linear", or "" for an op outside every module. */
-    public String chainOf(Tensor t) {
-        return chains.getOrDefault(t, "");
+    /** "text.bert.encoder.layer.0.attention (MultiHeadAttention in CrossModal)", or "" outside every module. */
+    public String moduleOf(Tensor t) {
+        return modules.getOrDefault(t, "");
     }
 }

@@ -23,14 +23,8 @@ public interface OpHook {
     default void backward(String op, Tensor output, Tensor[] inputs, Tensor outputGrad, Tensor[] inputGrads) {
     }
 
-    /** Removes a registered hook. */
-    interface Handle extends AutoCloseable {
-        @Override
-        void close();
-    }
-
     /** Registers a hook for every thread until the handle is closed. */
-    static Handle add(OpHook hook) {
+    static HookHandle add(OpHook hook) {
         Registry.HOOKS.add(hook);
         Registry.any = true;
         return () -> {

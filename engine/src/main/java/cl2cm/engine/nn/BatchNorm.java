@@ -31,6 +31,6 @@ public final class BatchNorm extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        return Nn.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps);
+        return run(() -> Nn.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps));
     }
 }

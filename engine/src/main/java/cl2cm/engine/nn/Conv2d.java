@@ -22,7 +22,7 @@ public final class Conv2d extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        return Nn.conv2d(x, weight, bias, stride, padding);
+        return run(() -> Nn.conv2d(x, weight, bias, stride, padding));
     }
 
     public Parameter weight() {

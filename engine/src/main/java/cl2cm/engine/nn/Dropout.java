@@ -18,7 +18,7 @@ public final class Dropout extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        return Nn.dropout(x, p, isTraining(), rng);
+        return run(() -> Nn.dropout(x, p, isTraining(), rng));
     }
 
     /** dropout(x) + residual, fused (see {@link Nn#dropoutAdd}); draws the same mask as {@code forward(x)} would. */

@@ -26,7 +26,7 @@ public final class Embedding extends Module {
 
     /** Rows for {@code ids}, shaped {@code idsShape + [dim]}. */
     public Tensor forward(int[] ids, int... idsShape) {
-        return Nn.embedding(weight, paddingIdx, ids, idsShape);
+        return run(() -> Nn.embedding(weight, paddingIdx, ids, idsShape));
     }
 
     public Parameter weight() {

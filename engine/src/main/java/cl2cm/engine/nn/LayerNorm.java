@@ -18,6 +18,6 @@ public final class LayerNorm extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        return Nn.layerNorm(x, weight, bias, eps);
+        return run(() -> Nn.layerNorm(x, weight, bias, eps));
     }
 }

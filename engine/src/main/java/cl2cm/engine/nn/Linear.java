@@ -21,7 +21,7 @@ public final class Linear extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        return Nn.linear(x, weight, bias);
+        return run(() -> Nn.linear(x, weight, bias));
     }
 
     public Parameter weight() {

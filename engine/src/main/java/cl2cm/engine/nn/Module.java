@@ -1,5 +1,7 @@
 package cl2cm.engine.nn;
 
+import cl2cm.engine.autograd.HookHandle;
+import cl2cm.engine.autograd.ModulePath;
 import cl2cm.engine.tensor.Shape;
 import cl2cm.engine.tensor.Tensor;
 import cl2cm.engine.tensor.TensorScope;
@@ -10,17 +12,96 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * A layer or model: named parameters, named buffers (non-trained state such as batch-norm running statistics),
  * named child modules, and a train/eval mode. Names nest with dots, as in PyTorch state dicts
  * ({@code encoder.layer.0.attention.self.query.weight}), so weights load by name across both.
  */
-public abstract class Module {
+public abstract class Module implements ModulePath.Node {
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
+    /** Where this module was first registered as a child, for its dotted path; null for a root. */
+    private Module parent;
+    private String nameInParent;
+    private final List<ForwardHook> forwardHooks = new CopyOnWriteArrayList<>();
+    private static final List<ForwardHook> EVERY_MODULE_HOOKS = new CopyOnWriteArrayList<>();
+
+    /** Sees a module's forward result (a tensor, or a record such as BERT's output) right after it is computed. */
+    @FunctionalInterface
+    public interface ForwardHook {
+        void ran(Module module, Object output);
+    }
+
+    /** Calls {@code hook} after every forward of this module (PyTorch's register_forward_hook). */
+    public HookHandle addForwardHook(ForwardHook hook) {
+        forwardHooks.add(hook);
+        return () -> forwardHooks.remove(hook);
+    }
+
+    /** Calls {@code hook} after every forward of every module, on every thread (a global forward hook). */
+    public static HookHandle addForwardHookToEveryModule(ForwardHook hook) {
+        EVERY_MODULE_HOOKS.add(hook);
+        return () -> EVERY_MODULE_HOOKS.remove(hook);
+    }
+
+    /**
+     * Runs a forward body as this module: the ops it records know the module they ran in ({@link ModulePath}), and
+     * the forward hooks see its result. Every layer's {@code forward} goes through here.
+     */
+    protected final <T> T run(Supplier<T> body) {
+        ModulePath.enter(this);
+        try {
+            T out = body.get();
+            if (!forwardHooks.isEmpty() || !EVERY_MODULE_HOOKS.isEmpty()) {
+                for (ForwardHook h : forwardHooks) {
+                    h.ran(this, out);
+                }
+                for (ForwardHook h : EVERY_MODULE_HOOKS) {
+                    h.ran(this, out);
+                }
+            }
+            return out;
+        } finally {
+            ModulePath.exit();
+        }
+    }
+
+    /**
+     * The dotted path from the root of this module's model, as in its parameter names ({@code
+     * text.bert.encoder.layer.1.attention}); a root is named by its class.
+     */
+    @Override
+    public String path() {
+        if (parent == null) {
+            return getClass().getSimpleName();
+        }
+        StringBuilder b = new StringBuilder(nameInParent);
+        for (Module m = parent; m.parent != null; m = m.parent) {
+            b.insert(0, '.').insert(0, m.nameInParent);
+        }
+        return b.toString();
+    }
+
+    /** The model this module belongs to (the end of its chain of parents; itself for a root). */
+    public Module root() {
+        Module root = this;
+        while (root.parent != null) {
+            root = root.parent;
+        }
+        return root;
+    }
+
+    @Override
+    public String describe() {
+        Module root = root();
+        String cls = getClass().getSimpleName();
+        return root == this ? cls : path() + " (" + cls + " in " + root.getClass().getSimpleName() + ")";
+    }
 
     protected Parameter registerParameter(String name, Tensor init) {
         checkName(name);
@@ -39,6 +120,11 @@ public abstract class Module {
     protected <M extends Module> M registerModule(String name, M module) {
         checkName(name);
         children.put(name, module);
+        Module child = module;
+        if (child.parent == null && child != this) {   // a module shared by two parents keeps its first path
+            child.parent = this;
+            child.nameInParent = name;
+        }
         return module;
     }
 

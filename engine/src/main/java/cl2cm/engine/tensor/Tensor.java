@@ -1,6 +1,7 @@
 package cl2cm.engine.tensor;
 
 import cl2cm.engine.autograd.Graph;
+import cl2cm.engine.autograd.HookHandle;
 import cl2cm.engine.autograd.Node;
 import cl2cm.engine.backend.Backend;
 import cl2cm.engine.backend.BinaryOp;
@@ -13,6 +14,7 @@ import cl2cm.engine.ops.Reductions;
 import cl2cm.engine.ops.Views;
 
 import java.util.Arrays;
+import java.util.function.UnaryOperator;
 
 /**
  * An n-dimensional array of float32 (or float64) elements on some backend, with reverse-mode autograd.
@@ -30,6 +32,8 @@ public class Tensor {
     private boolean requiresGrad;
     private Tensor grad;
     private Node gradFn;
+    /** Gradient hooks; null for the many tensors that have none. */
+    private java.util.List<UnaryOperator<Tensor>> gradHooks;
 
     /** Wraps a strided view of a storage (no copy). */
     public Tensor(Storage storage, int[] shape, int[] strides, long offset) {
@@ -238,6 +242,30 @@ public class Tensor {
             grad.storage.release();
             grad = null;
         }
+    }
+
+    /**
+     * Calls {@code hook} with this tensor's gradient each time backward computes it (PyTorch's
+     * {@code Tensor.register_hook}): for a tensor computed by ops, its whole gradient, once every op that read it has
+     * passed its share back; for a leaf (a parameter), this backward's gradient before it is added to {@link #grad()}.
+     * The hook returns the gradient to go on with: the same tensor to only watch it, or one of the same shape to
+     * replace it (clipped, masked). Hooks run in registration order, with grad mode off.
+     */
+    public HookHandle registerGradHook(UnaryOperator<Tensor> hook) {
+        if (!requiresGrad) {
+            throw new IllegalStateException("a gradient hook on a tensor that does not require a gradient "
+                    + Shape.str(shape) + " would never run; call requiresGrad(true) first");
+        }
+        if (gradHooks == null) {
+            gradHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        }
+        gradHooks.add(hook);
+        return () -> gradHooks.remove(hook);
+    }
+
+    /** For autograd: the gradient hooks, empty when none. */
+    public java.util.List<UnaryOperator<Tensor>> gradHooks() {
+        return gradHooks == null ? java.util.List.of() : gradHooks;
     }
 
     /** The recorded op that produced this tensor, or null for leaves. */

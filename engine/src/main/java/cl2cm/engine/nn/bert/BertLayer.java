@@ -48,6 +48,10 @@ public final class BertLayer extends Module {
      * gradient rule that reads it. The output is the caller's.
      */
     public Tensor forward(Tensor x, Tensor maskBias) {
+        return run(() -> compute(x, maskBias));
+    }
+
+    private Tensor compute(Tensor x, Tensor maskBias) {
         Tensor context = TensorScope.forBackwardOnly(self.forward(x, x, maskBias));
         Tensor a = internal(attnNorm.forward(residual(attnOut.forward(context), x)));
         Tensor hmid = internal(intermediate.forward(a));

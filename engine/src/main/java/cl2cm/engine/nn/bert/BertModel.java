@@ -63,6 +63,10 @@ public final class BertModel extends Module {
      * @param tokenTypeIds  segment ids [B*T], or null for all zeros
      */
     public Output forward(int[] ids, int batch, int seqLen, Tensor attentionMask, int[] tokenTypeIds) {
+        return run(() -> compute(ids, batch, seqLen, attentionMask, tokenTypeIds));
+    }
+
+    private Output compute(int[] ids, int batch, int seqLen, Tensor attentionMask, int[] tokenTypeIds) {
         if (ids.length != batch * seqLen) {
             throw new IllegalArgumentException("BertModel: " + ids.length + " ids for batch " + batch + " x length "
                     + seqLen);

@@ -44,6 +44,10 @@ public final class MultiHeadAttention extends Module {
      * @return           [B, Tq, H] context
      */
     public Tensor forward(Tensor q, Tensor kv, Tensor maskBias) {
+        return run(() -> compute(q, kv, maskBias));
+    }
+
+    private Tensor compute(Tensor q, Tensor kv, Tensor maskBias) {
         // The projections are read by gradient rules only, so backward frees each after its last reader.
         Tensor qp = TensorScope.forBackwardOnly(query.forward(q));
         Tensor kp = TensorScope.forBackwardOnly(key.forward(kv));

@@ -37,6 +37,10 @@ public final class BasicBlock extends Module {
     }
 
     public Tensor forward(Tensor x) {
+        return run(() -> compute(x));
+    }
+
+    private Tensor compute(Tensor x) {
         Tensor y = bn2.forward(conv2.forward(bn1.forward(conv1.forward(x)).relu()));
         Tensor shortcut = downConv == null ? x : downBn.forward(downConv.forward(x));
         return y.add(shortcut).relu();

@@ -38,6 +38,10 @@ public final class ConvNet extends Module {
      * backward frees each after the last gradient rule that reads it.
      */
     public Tensor forward(Tensor x) {
+        return run(() -> compute(x));
+    }
+
+    private Tensor compute(Tensor x) {
         Tensor h = x;
         for (Stage s : stages) {
             h = s.forward(h);
@@ -60,6 +64,10 @@ public final class ConvNet extends Module {
 
         /** Every tensor made here, the output included, is read by gradient rules only (ConvNet pools the last). */
         Tensor forward(Tensor x) {
+            return run(() -> compute(x));
+        }
+
+        private Tensor compute(Tensor x) {
             Tensor h = internal(conv1.forward(x));
             h = internal(bn1.forward(h));
             h = internal(h.relu());

@@ -21,6 +21,6 @@ public final class FeatureMlp extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        return fc2.forward(dropout.forward(fc1.forward(x).relu()));
+        return run(() -> fc2.forward(dropout.forward(fc1.forward(x).relu())));
     }
 }

@@ -26,6 +26,10 @@ public final class FrameTransformer extends Module {
 
     /** frames [B, F, featureSize], frameMask [B, F] (1 = real frame) -> [B, hidden]. */
     public Tensor forward(Tensor frames, Tensor frameMask) {
+        return run(() -> compute(frames, frameMask));
+    }
+
+    private Tensor compute(Tensor frames, Tensor frameMask) {
         Tensor h = layer.forward(input.forward(frames), MultiHeadAttention.maskBias(frameMask));
         Tensor m = frameMask.unsqueeze(-1);
         return h.mul(m).sum(1, false).div(m.sum(1, false));

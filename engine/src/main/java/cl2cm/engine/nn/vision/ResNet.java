@@ -60,6 +60,10 @@ public final class ResNet extends Module {
 
     /** x [N, C, H, W] -> pooled features [N, featureSize] (or logits [N, classes] when there is an fc layer). */
     public Tensor forward(Tensor x) {
+        return run(() -> compute(x));
+    }
+
+    private Tensor compute(Tensor x) {
         Tensor h = bn1.forward(conv1.forward(x)).relu();
         if (largeStem) {
             h = Nn.maxPool2d(h, 3, 2, 1);
