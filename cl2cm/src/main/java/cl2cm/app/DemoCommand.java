@@ -78,14 +78,14 @@ final class DemoCommand implements Callable<Integer> {
             Path dir = runSeeds.size() == 1 ? out : out.resolve("seed" + seed);
             Experiment ex = (seed == runSeeds.get(0) ? first
                     : Experiment.prepare(c, be, log).replaySteps(training.replaySteps(be)))
-                    .listen(RunReport.updater(out));
+                    .listen(RunReport.updater(out, log));
             runs.add(runOne(c, ex, dir, log));
         }
         Map<String, Object> metrics = summarise(cfg, runs);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         AtomicFile.writeString(out.resolve("metrics.json"), json.writeValueAsString(metrics) + "\n");
         printTable(log, cfg, runs);
-        log.println("report: " + RunReport.write(out, true, log));
+        RunReport.tryWrite(out, true, log);
         log.printf("total %.1f min; metrics in %s%n", (System.nanoTime() - t0) / 60e9, out.resolve("metrics.json"));
         return 0;
     }

@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -47,18 +46,39 @@ final class RunReport {
     private RunReport() {
     }
 
-    /** Rewrites {@code out/report.html} with the curves after every epoch of every stage. */
-    static TrainingListener updater(Path out) {
+    /**
+     * Rewrites {@code out/report.html} with the curves after every epoch of every stage. The report serves the run,
+     * never ends it: if it cannot be drawn (e.g. no fonts for the charts on a bare host), one line says so and the
+     * training goes on without it.
+     */
+    static TrainingListener updater(Path out, PrintStream log) {
         return new TrainingListener() {
+            private boolean failed;
+
             @Override
             public void epoch(Epoch e) {
-                try {
-                    write(out, false, null);
-                } catch (IOException ex) {
-                    throw new UncheckedIOException(out.resolve(FILE) + ": cannot update the report", ex);
+                if (!failed) {
+                    failed = !tryWrite(out, false, log);
                 }
             }
         };
+    }
+
+    /** {@link #write}, reporting a failure as one line on {@code log} instead of throwing; true when written. */
+    static boolean tryWrite(Path out, boolean withModels, PrintStream log) {
+        try {
+            Path file = write(out, withModels, log);
+            if (withModels) {
+                log.println("report: " + file);
+            }
+            return true;
+        } catch (Exception | Error e) {   // an AWT or font error is an Error, and must not end a finished run either
+            if (e instanceof VirtualMachineError vm) {
+                throw vm;
+            }
+            log.println("report: " + out.resolve(FILE) + " not written: " + Main.describe(e));
+            return false;
+        }
     }
 
     /**

@@ -35,8 +35,8 @@ final class TrainCommand implements Callable<Integer> {
              var anomaly = training.anomalyMode(out)) {
             cfg.save(out.resolve("config.json"));
             ex.saveVocab(out.resolve("vocab.txt"));
-            int status = train(cfg, ex.listen(RunReport.updater(out)));
-            System.out.println("report: " + RunReport.write(out, true, System.out));
+            int status = train(cfg, ex.listen(RunReport.updater(out, System.out)));
+            RunReport.tryWrite(out, true, System.out);
             return status;
         }
     }

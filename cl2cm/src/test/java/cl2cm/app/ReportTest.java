@@ -83,6 +83,25 @@ class ReportTest {
     }
 
     @Test
+    void aReportThatCannotBeWrittenNeverEndsARun() throws IOException {
+        Path copy = Files.createDirectories(dir.resolve("blocked"));
+        Files.copy(run.resolve("metrics.json"), copy.resolve("metrics.json"));
+        Files.copy(run.resolve("config.json"), copy.resolve("config.json"));
+        Files.createDirectories(copy.resolve("report.html"));   // a folder where the page should go
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream ps = new java.io.PrintStream(log, true, StandardCharsets.UTF_8);
+        assertFalse(RunReport.tryWrite(copy, false, ps));
+        cl2cm.train.TrainingListener updater = RunReport.updater(copy, ps);
+        updater.epoch(new cl2cm.train.TrainingListener.Epoch("cln", 0, 1, 1, 1, true, 1));
+        updater.epoch(new cl2cm.train.TrainingListener.Epoch("cln", 1, 2, 1, 1, true, 1));
+        String[] lines = log.toString(StandardCharsets.UTF_8).strip().split("\n");
+        assertEquals(2, lines.length, "the updater says it once: " + log.toString(StandardCharsets.UTF_8));
+        for (String l : lines) {
+            assertTrue(l.startsWith("report: " + copy.resolve("report.html") + " not written: "), l);
+        }
+    }
+
+    @Test
     void chromiumShowsEveryPictureWithoutConsoleErrors() throws Exception {
         var browser = HeadlessChromium.find();
         Assumptions.assumeTrue(browser.isPresent(), "no Chromium (apt-get install chromium)");
