@@ -305,11 +305,11 @@ final class BenchCommand implements Callable<Integer> {
                     Arrays.stream(profiled).average().orElse(0)));
         }
         if (recorder != null) {
-            int[] window = traceWindow();
+            StepWindow window = traceWindow();
             int[] run = {-2};
             try (var h = cl2cm.engine.autograd.OpHook.add(recorder)) {
                 time(fill, () -> {
-                    boolean kept = run[0] >= window[0] - 1 && run[0] <= window[1] - 1;
+                    boolean kept = window.contains(run[0] + 1);
                     run[0]++;
                     opt.prepareStep();
                     if (kept) {
@@ -335,15 +335,9 @@ final class BenchCommand implements Callable<Integer> {
         return new Timing(median(ms), Arrays.stream(ms).min().orElse(0), peak);
     }
 
-    /** --trace-steps as {first, last}, both from 1; checked before anything runs. */
-    private int[] traceWindow() {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.\\.(\\d+)").matcher(traceSteps);
-        if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(2)) < Integer.parseInt(
-                m.group(1)) || Integer.parseInt(m.group(2)) > steps) {
-            throw new IllegalArgumentException("--trace-steps must be FIRST..LAST with 1 <= FIRST <= LAST <= --steps ("
-                    + steps + "), not '" + traceSteps + "'");
-        }
-        return new int[]{Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    /** --trace-steps, checked before anything runs. */
+    private StepWindow traceWindow() {
+        return StepWindow.parse("--trace-steps", traceSteps, steps);
     }
 
     private double[] time(Step step) {

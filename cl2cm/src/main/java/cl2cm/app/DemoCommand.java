@@ -60,15 +60,16 @@ final class DemoCommand implements Callable<Integer> {
         cl2cm.engine.backend.Backend be = training.device.backend();
         Experiment first = Experiment.prepare(cfg.withSeed(runSeeds.get(0)), be, log)
                 .replaySteps(training.replaySteps(be));
+        training.checkInstruments();
         try (RunLock lock = TrainingFolder.claim(out, cfg, training.resume, training.overwrite);
-             var anomaly = training.anomalyMode(out)) {
+             var anomaly = training.anomalyMode(out); TrainingInstruments instruments = training.instruments(be, log)) {
             cfg.save(out.resolve("config.json"));
-            return demo(cfg, runSeeds, first, be, log);
+            return demo(cfg, runSeeds, first, be, log, instruments);
         }
     }
 
     private int demo(Cl2cmConfig cfg, List<Long> runSeeds, Experiment first, cl2cm.engine.backend.Backend be,
-                     PrintStream log) throws Exception {
+                     PrintStream log, TrainingInstruments instruments) throws Exception {
         log.printf("cl2cm demo: %s -> %s, %d seed(s), %d CPU threads, output %s%n", cfg.data().source(),
                 cfg.data().target(), runSeeds.size(), Parallel.threads(), out);
         long t0 = System.nanoTime();
@@ -78,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
             Path dir = runSeeds.size() == 1 ? out : out.resolve("seed" + seed);
             Experiment ex = (seed == runSeeds.get(0) ? first
                     : Experiment.prepare(c, be, log).replaySteps(training.replaySteps(be)))
-                    .listen(RunReport.updater(out, log));
+                    .listen(RunReport.updater(out, log)).listen(instruments);
             runs.add(runOne(c, ex, dir, log));
         }
         Map<String, Object> metrics = summarise(cfg, runs);

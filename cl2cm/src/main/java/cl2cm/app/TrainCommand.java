@@ -31,11 +31,12 @@ final class TrainCommand implements Callable<Integer> {
         Cl2cmConfig cfg = training.loadConfig();
         cl2cm.engine.backend.Backend be = training.device.backend();
         Experiment ex = Experiment.prepare(cfg, be, System.out).replaySteps(training.replaySteps(be));
+        training.checkInstruments();
         try (RunLock lock = TrainingFolder.claim(out, cfg, training.resume, training.overwrite);
-             var anomaly = training.anomalyMode(out)) {
+             var anomaly = training.anomalyMode(out); TrainingInstruments instruments = training.instruments(be, System.out)) {
             cfg.save(out.resolve("config.json"));
             ex.saveVocab(out.resolve("vocab.txt"));
-            int status = train(cfg, ex.listen(RunReport.updater(out, System.out)));
+            int status = train(cfg, ex.listen(RunReport.updater(out, System.out)).listen(instruments));
             RunReport.tryWrite(out, true, System.out);
             return status;
         }

@@ -226,6 +226,9 @@ public final class StageRunner {
                         }
                         long stepStart = System.nanoTime();
                         double lr = schedule.lr(opt.stepCount() + 1);   // the rate this step updates with
+                        for (TrainingListener l : listeners) {
+                            l.stepStarting(name, opt.stepCount() + 1);
+                        }
                         StepResult r;
                         Map<String, Double> ratios = Map.of();
                         if ((opt.stepCount() + 1) % RATIO_EVERY == 1) {
@@ -282,6 +285,9 @@ public final class StageRunner {
                 }
                 save(lastCheckpoint(), opt, epoch, 0, best, bestEpoch, bad, stopped, 0);
             }
+        }
+        for (TrainingListener l : listeners) {
+            l.stageEnded(name);
         }
         // The stage is over: its gradients and optimizer state would otherwise hold memory (on a GPU, until the
         // garbage collector happened to run) through the next stage.

@@ -4,12 +4,16 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Receives what happens during a training stage ({@link StageRunner}): every optimizer step, every finished epoch
- * and every checkpoint written. {@link HistoryFile} keeps them as {@code history.jsonl}; users can add their own.
+ * Receives what happens during a training stage ({@link StageRunner}): its start and end, every optimizer step
+ * (before and after), every finished epoch and every checkpoint written. {@link HistoryFile} keeps them as {@code history.jsonl}; users can add their own.
  */
 public interface TrainingListener {
     /** A stage starts, fresh ({@code firstStep} 0) or resumed after {@code firstStep} optimizer steps. */
     default void stageStarted(String stage, long firstStep) {
+    }
+
+    /** Optimizer step number {@code step} (from 1 in each stage) is about to run (its batch is drawn). */
+    default void stepStarting(String stage, long step) {
     }
 
     /**
@@ -35,5 +39,9 @@ public interface TrainingListener {
     }
 
     default void checkpoint(String stage, Path file) {
+    }
+
+    /** The stage's training is over (finished, stopped early, or already done when resumed). */
+    default void stageEnded(String stage) {
     }
 }

@@ -56,6 +56,30 @@ class InspectTest {
     }
 
     @Test
+    void trainProfilesAndTracesTheChosenStepsOfEachStage() throws IOException {
+        Path cfg = dir.resolve("tiny.json");
+        Files.writeString(cfg, ReliabilityTest.TINY);
+        Path trace = dir.resolve("train-trace.json");
+        Path run = dir.resolve("run");
+        ReliabilityTest.cli("train", "--config", cfg.toString(), "--out", run.toString(), "--trace", trace.toString(),
+                "--trace-steps", "0..1").failsWith("--trace-steps", "FIRST..LAST");
+        assertTrue(!Files.exists(run) && !Files.exists(trace), "nothing written for a bad option");
+        ReliabilityTest.Result r = ReliabilityTest.cli("train", "--config", cfg.toString(), "--out", run.toString(),
+                "--profile", "--trace", trace.toString(), "--trace-steps", "1..1");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("cln, ops by time over its") && r.out().contains("cl2cm, ops by time over its")
+                && r.out().contains("ops account for"), r.out());
+        java.util.Set<String> steps = new java.util.TreeSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode e : new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(trace.toFile()).get("traceEvents")) {
+            if (e.path("cat").asText().equals("step")) {
+                steps.add(e.get("name").asText());
+            }
+        }
+        assertEquals(java.util.Set.of("cl2cm step 1", "cln step 1"), steps, "step 1 of each stage, nothing else");
+    }
+
+    @Test
     void benchTraceIsAValidTraceEventFile() throws IOException {
         Path trace = dir.resolve("trace.json");
         ReliabilityTest.Result r = ReliabilityTest.cli("bench", "--preset", "bench-small", "--batch", "2", "--steps",

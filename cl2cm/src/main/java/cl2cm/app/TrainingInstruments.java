@@ -1,0 +1,116 @@
+package cl2cm.app;
+
+import cl2cm.engine.autograd.HookHandle;
+import cl2cm.engine.autograd.OpHook;
+import cl2cm.engine.autograd.OpProfiler;
+import cl2cm.engine.autograd.TraceRecorder;
+import cl2cm.engine.backend.Backend;
+import cl2cm.engine.cuda.CudaBackend;
+import cl2cm.train.TrainingListener;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code --profile} and {@code --trace} of train and demo, as a training listener: the profiler's table after each
+ * stage (ops by time on the CPU, kernels by GPU time on CUDA), and a Chrome trace-event file of the chosen optimizer
+ * steps of every stage, written when the run ends. Both need eager steps (a replayed CUDA graph runs no Java).
+ */
+final class TrainingInstruments implements TrainingListener, AutoCloseable {
+    private final PrintStream log;
+    private final OpProfiler ops;
+    private final CudaBackend cuda;
+    private final TraceRecorder recorder;
+    private final Path traceFile;
+    private final StepWindow window;
+    private final List<HookHandle> hooks = new ArrayList<>();
+    private long steps;
+    private double stepSeconds;
+    private HookHandle profiling;
+    private boolean tracing;
+
+    TrainingInstruments(boolean profile, Path traceFile, StepWindow window, Backend be, PrintStream log) {
+        this.log = log;
+        this.cuda = profile && be instanceof CudaBackend c ? c : null;
+        this.ops = profile && cuda == null ? new OpProfiler() : null;
+        this.traceFile = traceFile;
+        this.window = window;
+        this.recorder = traceFile == null ? null : new TraceRecorder(() -> be.memoryStats().inUse());
+        if (recorder != null) {
+            hooks.add(OpHook.add(recorder));
+        }
+    }
+
+    @Override
+    public void stageStarted(String stage, long firstStep) {
+        steps = 0;
+        stepSeconds = 0;
+        if (ops != null) {
+            ops.reset();
+        }
+        if (cuda != null) {
+            cuda.startProfiling();
+        }
+    }
+
+    @Override
+    public void stepStarting(String stage, long step) {
+        if (ops != null) {   // on during steps only: validation and checkpoints are not charged to the ops
+            profiling = OpHook.add(ops);
+            ops.mark();
+        }
+        tracing = recorder != null && window.contains(step);
+        if (tracing) {
+            recorder.beginStep(stage + " step " + step);
+        }
+    }
+
+    @Override
+    public void step(Step s) {
+        steps++;
+        stepSeconds += s.seconds();
+        if (profiling != null) {
+            profiling.close();
+            profiling = null;
+        }
+        if (tracing) {
+            recorder.endStep();
+            tracing = false;
+        }
+    }
+
+    @Override
+    public void stageEnded(String stage) {
+        if (steps == 0) {
+            if (cuda != null) {
+                cuda.stopProfiling();
+            }
+            return;   // resumed after its end: nothing ran
+        }
+        if (ops != null) {
+            log.printf("%s, ops by time over its %d steps (each charged from the previous op's end):%n%s", stage,
+                    steps, ops.table(25, (int) steps, stepSeconds * 1e3 / steps));
+        }
+        if (cuda != null) {
+            log.printf("%s, kernels by GPU time over %d steps (validation included):%n%s", stage, steps,
+                    cuda.stopProfiling().table(25, (int) steps));
+        }
+    }
+
+    /** Removes the hooks and writes the trace. */
+    @Override
+    public void close() throws IOException {
+        hooks.forEach(HookHandle::close);
+        if (profiling != null) {   // a step that failed
+            profiling.close();
+        }
+        if (recorder != null) {
+            recorder.write(traceFile);
+            log.printf("trace: %d events (steps %d..%d of each stage) -> %s%n", recorder.size(), window.first(),
+                    window.last(), traceFile);
+        }
+    }
+}
