@@ -53,18 +53,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "10", description = "timed steps per stage after 2 warm-up steps")
     int steps;
 
-    @Option(names = "--profile", description = "after timing, run each stage again and print where the time goes: "
-            + "on the CPU per op type, forward and backward (calls, ms, share, GFLOP/s of products, MB written); on "
-            + "CUDA per kernel, timed by CUDA events")
-    boolean profile;
-
-    @Option(names = "--trace", description = "after timing, run each stage again eagerly and write a Chrome "
-            + "trace-event file (Perfetto, chrome://tracing): ops per thread, forward and backward, steps, tensor memory")
-    Path trace;
-
-    @Option(names = "--trace-steps", defaultValue = "1..2", description = "which of the re-run stage's steps after "
-            + "the 2 warm-up steps to keep in the trace, FIRST..LAST from 1 (default: ${DEFAULT-VALUE})")
-    String traceSteps;
+    @picocli.CommandLine.Mixin
+    InstrumentOptions instruments = new InstrumentOptions();
 
     private cl2cm.engine.autograd.TraceRecorder recorder;
 
@@ -114,7 +104,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch must be at least 2 and --steps at least 1");
         }
         Backend be = device.backend();
-        if (trace != null) {
+        if (instruments.trace != null) {
             traceWindow();   // checked before anything runs
             recorder = new cl2cm.engine.autograd.TraceRecorder(() -> be.memoryStats().inUse());
         }
@@ -148,8 +138,9 @@ final class BenchCommand implements Callable<Integer> {
                         + "\"cuda_graph\": %s, \"stage1\": %s, \"stage2\": %s}%n", preset, device.describe(be), b,
                 cl2cm.engine.cpu.Parallel.threads(), device.replaySteps(be), s1.json(), s2.json());
         if (recorder != null) {
-            recorder.write(trace);
-            System.err.printf("trace: %d events (steps %s of each stage) -> %s%n", recorder.size(), traceSteps, trace);
+            recorder.write(instruments.trace);
+            System.err.printf("trace: %d events (steps %s of each stage) -> %s%n", recorder.size(),
+                    instruments.traceSteps, instruments.trace);
         }
         return 0;
     }
@@ -159,7 +150,7 @@ final class BenchCommand implements Callable<Integer> {
     /** N x N x N float32 GEMM through the engine's matmul op (on CUDA: cuBLAS behind the Tensor API). */
     private int matmul(int n) {
         Backend be = device.backend();
-        if (trace != null) {
+        if (instruments.trace != null) {
             traceWindow();   // checked before anything runs
             recorder = new cl2cm.engine.autograd.TraceRecorder(() -> be.memoryStats().inUse());
         }
@@ -286,7 +277,7 @@ final class BenchCommand implements Callable<Integer> {
             cl2cm.engine.tensor.MemoryProfile.stop().stream().limit(15).forEach(site -> System.out.printf(
                     "%10.1f %6d  %s%n", site.bytes() / 1048576.0, site.count(), site.where()));
         }
-        if (profile && !(be instanceof CudaBackend)) {
+        if (instruments.profile && !(be instanceof CudaBackend)) {
             cl2cm.engine.autograd.OpProfiler ops = new cl2cm.engine.autograd.OpProfiler();
             double[] profiled;
             int[] run = {0};
@@ -323,7 +314,7 @@ final class BenchCommand implements Callable<Integer> {
                 });
             }
         }
-        if (profile && be instanceof CudaBackend cuda) {
+        if (instruments.profile && be instanceof CudaBackend cuda) {
             cuda.startProfiling();
             time(fill, () -> {
                 opt.prepareStep();
@@ -337,7 +328,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** --trace-steps, checked before anything runs. */
     private StepWindow traceWindow() {
-        return StepWindow.parse("--trace-steps", traceSteps, steps);
+        return instruments.window(steps);
     }
 
     private double[] time(Step step) {

@@ -23,17 +23,8 @@ final class TrainingOptions {
             + "folder (slow; implies --eager)")
     boolean anomaly;
 
-    @Option(names = "--profile", description = "print after each stage where its time went: per op type, forward "
-            + "and backward, with GFLOP/s of products (CPU), or per kernel in GPU time (CUDA); implies --eager")
-    boolean profile;
-
-    @Option(names = "--trace", description = "write a Chrome trace-event file (Perfetto, chrome://tracing) of the "
-            + "--trace-steps of every stage: ops per thread, forward and backward, steps, tensor memory; implies --eager")
-    Path trace;
-
-    @Option(names = "--trace-steps", defaultValue = "1..2", description = "optimizer steps of each stage to trace, "
-            + "FIRST..LAST from 1 (default: ${DEFAULT-VALUE})")
-    String traceSteps;
+    @picocli.CommandLine.Mixin
+    InstrumentOptions instrumentOptions = new InstrumentOptions();
 
     @picocli.CommandLine.Mixin
     DeviceOptions device = new DeviceOptions();
@@ -43,21 +34,17 @@ final class TrainingOptions {
      * per-op hooks need every step to run its Java code, so they rule it out.
      */
     boolean replaySteps(cl2cm.engine.backend.Backend be) {
-        return !anomaly && !profile && trace == null && device.replaySteps(be);
+        return !anomaly && !instrumentOptions.profile && instrumentOptions.trace == null && device.replaySteps(be);
     }
 
     /** Checks --trace and --trace-steps; returns the window. Call before the run folder is claimed. */
     StepWindow checkInstruments() {
-        StepWindow window = StepWindow.parse("--trace-steps", traceSteps, 0);
-        if (trace != null && java.nio.file.Files.isDirectory(trace)) {
-            throw new IllegalArgumentException("--trace " + trace + " is a folder; give a file name");
-        }
-        return window;
+        return instrumentOptions.window(0);
     }
 
     /** The profiler and tracer asked for, their hooks on until it is closed (which writes the trace). */
     TrainingInstruments instruments(cl2cm.engine.backend.Backend be, java.io.PrintStream log) {
-        return new TrainingInstruments(profile, trace, checkInstruments(), be, log);
+        return new TrainingInstruments(instrumentOptions.profile, instrumentOptions.trace, checkInstruments(), be, log);
     }
 
     /** Anomaly mode for the run when asked for (close the handle to turn it off), else null. */
