@@ -62,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
                 .replaySteps(training.replaySteps(be));
         training.checkInstruments();
         try (RunLock lock = TrainingFolder.claim(out, cfg, training.resume, training.overwrite);
-             var anomaly = training.anomalyMode(out); TrainingInstruments instruments = training.instruments(be, log)) {
+             var anomaly = training.anomalyMode(out); TrainingInstruments instruments = training.instruments(be, out, log)) {
             cfg.save(out.resolve("config.json"));
             return demo(cfg, runSeeds, first, be, log, instruments);
         }

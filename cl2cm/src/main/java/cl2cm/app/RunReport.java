@@ -26,9 +26,10 @@ import java.util.stream.Stream;
 
 /**
  * A run folder's {@code report.html}: test results (per seed when several), training curves from
- * {@code history.jsonl}, and, once best weights exist, a 2-D projection of image, source-caption and target-caption
- * embeddings per model and retrieval examples with pictures. {@link #updater} keeps the curves current after every
- * epoch; the full page is written when a run ends and by {@code cl2cm report}.
+ * {@code history.jsonl}, the profiler's tables when the run was profiled, and, once best weights exist, a 2-D
+ * projection of image, source-caption and target-caption embeddings per model and retrieval examples with pictures.
+ * {@link #updater} keeps the curves current after every epoch; the full page is written when a run ends and by
+ * {@code cl2cm report}.
  */
 final class RunReport {
     static final String FILE = "report.html";
@@ -100,6 +101,11 @@ final class RunReport {
         }
         curves(page, History.read(seedDir.resolve(Experiment.HISTORY)),
                 seedDir.equals(out) ? "" : " (" + out.relativize(seedDir) + ")");
+        Path profile = out.resolve(TrainingInstruments.PROFILE);
+        if (Files.isRegularFile(profile)) {
+            page.heading("Where the time went (--profile)");
+            page.preformatted(Files.readString(profile));
+        }
         if (withModels) {
             models(page, RunFolder.open(seedDir, log), seedDir.equals(out) ? "" : " (" + out.relativize(seedDir) + ")");
         }

@@ -33,7 +33,8 @@ final class TrainCommand implements Callable<Integer> {
         Experiment ex = Experiment.prepare(cfg, be, System.out).replaySteps(training.replaySteps(be));
         training.checkInstruments();
         try (RunLock lock = TrainingFolder.claim(out, cfg, training.resume, training.overwrite);
-             var anomaly = training.anomalyMode(out); TrainingInstruments instruments = training.instruments(be, System.out)) {
+             var anomaly = training.anomalyMode(out);
+             TrainingInstruments instruments = training.instruments(be, out, System.out)) {
             cfg.save(out.resolve("config.json"));
             ex.saveVocab(out.resolve("vocab.txt"));
             int status = train(cfg, ex.listen(RunReport.updater(out, System.out)).listen(instruments));

@@ -16,10 +16,13 @@ import java.util.List;
 
 /**
  * {@code --profile} and {@code --trace} of train and demo, as a training listener: the profiler's table after each
- * stage (ops by time on the CPU, kernels by GPU time on CUDA), and a Chrome trace-event file of the chosen optimizer
+ * stage (ops by time on the CPU, kernels by GPU time on CUDA), printed and kept in the run folder's
+ * {@code profile.txt} (which report.html shows), and a Chrome trace-event file of the chosen optimizer
  * steps of every stage, written when the run ends. Both need eager steps (a replayed CUDA graph runs no Java).
  */
 final class TrainingInstruments implements TrainingListener, AutoCloseable {
+    /** Where the profile tables of a run are kept, in its folder. */
+    static final String PROFILE = "profile.txt";
     private final PrintStream log;
     private final OpProfiler ops;
     private final CudaBackend cuda;
@@ -27,13 +30,18 @@ final class TrainingInstruments implements TrainingListener, AutoCloseable {
     private final Path traceFile;
     private final StepWindow window;
     private final List<HookHandle> hooks = new ArrayList<>();
+    /** The tables printed so far, kept for the run folder's profile.txt (and so for report.html). */
+    private final StringBuilder tables = new StringBuilder();
+    private final Path profileFile;
     private long steps;
     private double stepSeconds;
     private HookHandle profiling;
     private boolean tracing;
 
-    TrainingInstruments(boolean profile, Path traceFile, StepWindow window, Backend be, PrintStream log) {
+    TrainingInstruments(boolean profile, Path traceFile, StepWindow window, Backend be, Path runFolder,
+                        PrintStream log) {
         this.log = log;
+        this.profileFile = profile ? runFolder.resolve(PROFILE) : null;
         this.cuda = profile && be instanceof CudaBackend c ? c : null;
         this.ops = profile && cuda == null ? new OpProfiler() : null;
         this.traceFile = traceFile;
@@ -84,19 +92,23 @@ final class TrainingInstruments implements TrainingListener, AutoCloseable {
 
     @Override
     public void stageEnded(String stage) {
-        if (steps == 0) {
+        if (steps == 0 || (ops == null && cuda == null)) {
             if (cuda != null) {
                 cuda.stopProfiling();
             }
-            return;   // resumed after its end: nothing ran
+            return;   // not profiling, or resumed after its end: nothing ran
         }
-        if (ops != null) {
-            log.printf("%s, ops by time over its %d steps (each charged from the previous op's end):%n%s", stage,
-                    steps, ops.table(25, (int) steps, stepSeconds * 1e3 / steps));
-        }
-        if (cuda != null) {
-            log.printf("%s, kernels by GPU time over %d steps (validation included):%n%s", stage, steps,
-                    cuda.stopProfiling().table(25, (int) steps));
+        String table = ops != null
+                ? String.format("%s, ops by time over its %d steps (each charged from the previous op's end):%n%s",
+                        stage, steps, ops.table(25, (int) steps, stepSeconds * 1e3 / steps))
+                : String.format("%s, kernels by GPU time over %d steps (validation included):%n%s", stage, steps,
+                        cuda.stopProfiling().table(25, (int) steps));
+        log.print(table);
+        tables.append(table).append(System.lineSeparator());
+        try {
+            cl2cm.engine.io.AtomicFile.writeString(profileFile, tables.toString());
+        } catch (IOException e) {
+            log.println("profile: " + profileFile + " not written: " + Main.describe(e));
         }
     }
 

@@ -43,8 +43,9 @@ final class TrainingOptions {
     }
 
     /** The profiler and tracer asked for, their hooks on until it is closed (which writes the trace). */
-    TrainingInstruments instruments(cl2cm.engine.backend.Backend be, java.io.PrintStream log) {
-        return new TrainingInstruments(instrumentOptions.profile, instrumentOptions.trace, checkInstruments(), be, log);
+    TrainingInstruments instruments(cl2cm.engine.backend.Backend be, Path runFolder, java.io.PrintStream log) {
+        return new TrainingInstruments(instrumentOptions.profile, instrumentOptions.trace, checkInstruments(), be,
+                runFolder, log);
     }
 
     /** Anomaly mode for the run when asked for (close the handle to turn it off), else null. */

@@ -55,7 +55,7 @@ public final class History {
             Stage s = stages.computeIfAbsent(n.get("stage").asText(),
                     k -> new Stage(k, new LinkedHashMap<>(), new LinkedHashMap<>()));
             Map<String, List<Double>> table = "epoch".equals(n.path("type").asText()) ? s.epochs() : s.steps();
-            // A column that starts late or stops early is padded with NaN (a gap in its line) so that rows stay aligned.
+            // A column that starts late or stops early is padded with NaN (a gap in its line): rows stay aligned.
             int row = table.values().stream().mapToInt(List::size).max().orElse(0);
             TreeSet<String> fields = new TreeSet<>();
             n.fieldNames().forEachRemaining(fields::add);

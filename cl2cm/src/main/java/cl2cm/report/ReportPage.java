@@ -34,6 +34,12 @@ public final class ReportPage {
         return this;
     }
 
+    /** Text shown as it is, in a fixed-width font (e.g. a profiler's table). */
+    public ReportPage preformatted(String text) {
+        body.append("<pre>").append(escape(text)).append("</pre>\n");
+        return this;
+    }
+
     /** A table: the first row is the header; cells are text. */
     public ReportPage table(List<List<String>> rows) {
         body.append("<table>\n");
@@ -65,10 +71,12 @@ public final class ReportPage {
 
     /** A row of pictures after a label (e.g. a query and its top results). */
     public ReportPage pictures(String label, List<Picture> pictures) {
-        body.append("<div class=\"example\"><p class=\"query\">").append(escape(label)).append("</p><div class=\"row\">");
+        body.append("<div class=\"example\"><p class=\"query\">").append(escape(label))
+                .append("</p><div class=\"row\">");
         for (Picture p : pictures) {
-            body.append("<figure").append(p.marked() ? " class=\"right\"" : "").append("><img src=\"data:image/png;base64,")
-                    .append(png(p.image())).append("\" alt=\"").append(escape(p.caption())).append("\"><figcaption>")
+            body.append("<figure").append(p.marked() ? " class=\"right\"" : "")
+                    .append("><img src=\"data:image/png;base64,").append(png(p.image())).append("\" alt=\"")
+                    .append(escape(p.caption())).append("\"><figcaption>")
                     .append(escape(p.caption())).append("</figcaption></figure>");
         }
         body.append("</div></div>\n");
@@ -82,13 +90,16 @@ public final class ReportPage {
                 <style>
                 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1280px; color: #222; }
                 h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; }
-                table { border-collapse: collapse; margin: 8px 0; } td, th { padding: 3px 10px; border: 1px solid #ddd; }
+                table { border-collapse: collapse; margin: 8px 0; }
+                td, th { padding: 3px 10px; border: 1px solid #ddd; }
                 th { background: #f4f4f4; } td { text-align: right; } td:first-child { text-align: left; }
                 .charts { display: flex; flex-wrap: wrap; gap: 12px; } .chart { margin: 0; }
-                .example .row { display: flex; gap: 10px; } .example figure { margin: 0; text-align: center; width: 112px; }
+                .example .row { display: flex; gap: 10px; }
+                .example figure { margin: 0; text-align: center; width: 112px; }
                 .example img { width: 96px; height: 96px; image-rendering: pixelated; border: 4px solid transparent; }
                 .example figure.right img { border-color: #2ca02c; } figcaption { font-size: 12px; color: #555; }
                 .query { font-weight: 600; margin: 14px 0 4px; }
+                pre { font-size: 12px; background: #f8f8f8; padding: 8px; }
                 </style></head>
                 <body>
                 <h1>%s</h1>

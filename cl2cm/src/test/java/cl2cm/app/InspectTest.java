@@ -77,6 +77,8 @@ class InspectTest {
             }
         }
         assertEquals(java.util.Set.of("cl2cm step 1", "cln step 1"), steps, "step 1 of each stage, nothing else");
+        assertTrue(Files.readString(run.resolve("profile.txt")).contains("cl2cm, ops by time"), "tables kept");
+        assertTrue(Files.readString(run.resolve("report.html")).contains("Where the time went"), "and reported");
     }
 
     @Test

@@ -2,9 +2,9 @@ package cl2cm.engine.autograd;
 
 /**
  * Where an op was created: the first stack frame outside the engine's tensor, op and autograd code (the line a user
- * wrote), and the module running it ({@link ModulePath}: its dotted path and class, e.g.
- * {@code text.bert.encoder.layer.1.attention (MultiHeadAttention in CrossModal)}). Walking the stack costs microseconds, so only
- * instruments that are switched on use it.
+ * wrote), and the module running it ({@link ModulePath}: its dotted path, its class and its model's, e.g.
+ * {@code text.bert.encoder.layer.1.attention (MultiHeadAttention in CrossModal)}). Walking the stack costs
+ * microseconds, so only instruments that are switched on use it.
  */
 public record CallSite(String line, String module) {
     /** The call site of the op being recorded now. */

@@ -76,8 +76,8 @@ public final class OpProfiler implements OpHook {
         return switch (op) {
             case "matmul", "bmm", "dropout_matmul" -> 2L * output.numel() * lastSize(inputs[0]);
             case "addmm" -> 2L * output.numel() * lastSize(inputs[1]);
-            case "conv2d" -> 2L * output.numel() * (inputs[1].numel() / inputs[1].size(0));   // weight [O, C, kh, kw]
-            case "attention" -> 4L * output.numel() * inputs[1].size(1);                      // q [B, Tq, H], k [B, Tk, H]
+            case "conv2d" -> 2L * output.numel() * (inputs[1].numel() / inputs[1].size(0));   // w [O, C, kh, kw]
+            case "attention" -> 4L * output.numel() * inputs[1].size(1);   // q [B, Tq, H], k [B, Tk, H]
             default -> 0;
         };
     }
