@@ -77,7 +77,8 @@ final class RunReport {
             if (e instanceof VirtualMachineError vm) {
                 throw vm;
             }
-            log.println("report: " + out.resolve(FILE) + " not written: " + Main.describe(e));
+            log.println("report: " + out.resolve(FILE) + " not written: " + Main.describe(e) + "; 'cl2cm report --run "
+                    + out + "' draws it later (charts need a font on this machine)");
             return false;
         }
     }
