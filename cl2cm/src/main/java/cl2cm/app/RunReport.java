@@ -88,10 +88,11 @@ final class RunReport {
      * best weights (progress to {@code log}).
      */
     static Path write(Path out, boolean withModels, PrintStream log) throws IOException {
-        Path seedDir = firstRunDir(out);
-        Cl2cmConfig cfg = Cl2cmConfig.load(seedDir.resolve("config.json"));
         JsonNode metrics = Files.isRegularFile(out.resolve("metrics.json"))
                 ? JSON.readTree(out.resolve("metrics.json").toFile()) : null;
+        Path seedDir = firstRunDir(out, metrics);
+        String where = seedDir.equals(out) ? "" : " (" + out.relativize(seedDir) + ")";
+        Cl2cmConfig cfg = Cl2cmConfig.load(seedDir.resolve("config.json"));
         ReportPage page = new ReportPage("CL2CM run " + out.toAbsolutePath().normalize().getFileName());
         page.paragraph(String.format("%s dataset, %s captions with machine translations into %s (MT noise %.2f) for "
                         + "training; human %s captions as test queries. Written %s from %s.", cfg.data().dataset(),
@@ -100,15 +101,14 @@ final class RunReport {
         if (metrics != null) {
             results(page, metrics);
         }
-        curves(page, History.read(seedDir.resolve(Experiment.HISTORY)),
-                seedDir.equals(out) ? "" : " (" + out.relativize(seedDir) + ")");
+        curves(page, History.read(seedDir.resolve(Experiment.HISTORY)), where);
         Path profile = out.resolve(TrainingInstruments.PROFILE);
         if (Files.isRegularFile(profile)) {
             page.heading("Where the time went (--profile)");
             page.preformatted(Files.readString(profile));
         }
         if (withModels) {
-            models(page, RunFolder.open(seedDir, log), seedDir.equals(out) ? "" : " (" + out.relativize(seedDir) + ")");
+            models(page, RunFolder.open(seedDir, log), where);
         }
         Path file = out.resolve(FILE);
         page.write(file);
@@ -116,13 +116,12 @@ final class RunReport {
     }
 
     /** The folder with the first seed's history and weights: the run itself, or seed<N> of a multi-seed demo. */
-    private static Path firstRunDir(Path out) throws IOException {
+    private static Path firstRunDir(Path out, JsonNode metrics) throws IOException {
         if (Files.isRegularFile(out.resolve("config.json")) && (Files.exists(out.resolve(Experiment.HISTORY))
                 || !hasSeedFolders(out))) {
             return out;
         }
-        JsonNode seeds = Files.isRegularFile(out.resolve("metrics.json"))
-                ? JSON.readTree(out.resolve("metrics.json").toFile()).path("seeds") : null;
+        JsonNode seeds = metrics == null ? null : metrics.path("seeds");
         if (seeds != null && seeds.isArray() && !seeds.isEmpty()) {
             return out.resolve("seed" + seeds.get(0).asLong());
         }
