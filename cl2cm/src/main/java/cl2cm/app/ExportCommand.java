@@ -31,7 +31,7 @@ final class ExportCommand implements Callable<Integer> {
         if (Files.isDirectory(target)) {
             throw new java.io.IOException(out + ": --out is a folder; give a .safetensors file name");
         }
-        if (Files.exists(target) && target.getParent().equals(opts.run.toAbsolutePath().normalize())) {
+        if (Files.exists(target) && target.getParent().equals(opts.run().toAbsolutePath().normalize())) {
             throw new java.io.IOException(out + ": is a file of the run folder " + opts.run + "; export elsewhere");
         }
         if (Files.exists(target) && !overwrite) {

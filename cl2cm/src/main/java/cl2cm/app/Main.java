@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code cl2cm} command line. */
 @Command(name = "cl2cm", mixinStandardHelpOptions = true, version = "cl2cm-java 0.1.0",
         description = "A from-scratch deep-learning stack in Java, and CL2CM cross-lingual cross-modal retrieval on it.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SearchCommand.class, ExportCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SearchCommand.class, IndexCommand.class, ServeCommand.class,
+                LoadTestCommand.class, ExportCommand.class,
                 BenchCommand.class, AnalyzeCommand.class, DataCommand.class,
                 SpiralsCommand.class, TokenizeCommand.class, LearnCommand.class, InspectCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class})
@@ -21,6 +22,9 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** Lucene announces its Vector API set-up at INFO; the CLI keeps standard error for what matters. */
+    private static final java.util.logging.Logger QUIET_LUCENE = java.util.logging.Logger.getLogger("org.apache.lucene");
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -30,6 +34,7 @@ public final class Main implements Runnable {
      * tensor at fault, and exits with 1; {@code CL2CM_DEBUG=1} adds the stack trace.
      */
     public static int run(String... args) {
+        QUIET_LUCENE.setLevel(java.util.logging.Level.WARNING);
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("cl2cm " + cmd.getCommandName() + ": " + describe(ex));

@@ -29,12 +29,32 @@ public final class RunFolder {
     }
 
     public static RunFolder open(Path dir, PrintStream log) throws IOException {
+        return open(dir, log, Devices.cpu());
+    }
+
+    /**
+     * The run folder of an index's model: {@code override} when given, else the folder the index records; refused
+     * unless it holds the very model the index was built with.
+     */
+    public static RunFolder openFor(cl2cm.search.IndexIdentity index, Path override, String where) throws IOException {
+        Path dir = override != null ? override : Path.of(index.run());
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(where + " was built from the run folder " + dir + ", which is not there; give "
+                    + "--run DIR with the same model");
+        }
+        RunFolder rf = open(dir, System.err);
+        index.requireSameModel(rf.identity(index.model()), where);
+        return rf;
+    }
+
+    /** Reopens the run with its networks built on {@code be} (e.g. to encode a gallery on a GPU). */
+    public static RunFolder open(Path dir, PrintStream log, cl2cm.engine.backend.Backend be) throws IOException {
         Path cfgFile = dir.resolve("config.json");
         if (!Files.isRegularFile(cfgFile)) {
             throw new IOException(dir + ": not a run folder (no config.json); train one with 'cl2cm train' or 'cl2cm demo'");
         }
         Cl2cmConfig cfg = Cl2cmConfig.load(cfgFile);
-        Experiment ex = Experiment.prepare(cfg, Devices.cpu(), log);
+        Experiment ex = Experiment.prepare(cfg, be, log);
         Path vocab = dir.resolve("vocab.txt");
         if (Files.exists(vocab)) {
             List<String> saved = Files.readAllLines(vocab);
@@ -43,6 +63,32 @@ public final class RunFolder {
             }
         }
         return new RunFolder(dir, cfg, ex);
+    }
+
+    /**
+     * Which model {@code name}'s embeddings come from, as an index records it: this folder, the SHA-256 of the best
+     * weights file and of config.json, the embedding size.
+     */
+    public cl2cm.search.IndexIdentity identity(String name) throws IOException {
+        Path best = dir.resolve(name + "-best.safetensors");
+        if (!Files.exists(best)) {
+            throw new IOException(best + ": no trained " + name + " model in this run folder");
+        }
+        return new cl2cm.search.IndexIdentity(dir.toAbsolutePath().normalize().toString(), name, sha256(best),
+                sha256(dir.resolve("config.json")), config.embedDim());
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n = in.read(buf); n > 0; n = in.read(buf)) {
+                md.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM lacks SHA-256", e);
+        }
     }
 
     /** The cross-modal network with the best weights of {@code name} ("cl2cm" or "baseline"). */

@@ -1,25 +1,28 @@
 package cl2cm.app;
 
+import cl2cm.data.Caption;
+import cl2cm.data.ContactSheet;
 import cl2cm.data.Split;
-import cl2cm.engine.io.AtomicFile;
-import cl2cm.engine.tensor.Tensor;
-import cl2cm.model.Networks;
+import cl2cm.search.ExactScan;
+import cl2cm.search.Hit;
+import cl2cm.search.IndexIdentity;
+import cl2cm.search.VectorIndex;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import javax.imageio.ImageIO;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
-        description = "Find the images of a split that best match a caption in any language the model was trained on; "
-                + "prints the top k with their English captions and writes a contact sheet PNG.")
+        description = "Find the pictures that best match a caption in any language the model was trained on: in a "
+                + "run's split (exact scan) or in an index (--index, --solr). Prints the top k with their English "
+                + "captions and writes a contact sheet PNG.")
 final class SearchCommand implements Callable<Integer> {
     @Option(names = "--query", required = true, description = "the caption, e.g. \"ein roter Kreis links von einem blauen Stern\"")
     String query;
@@ -30,58 +33,89 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--sheet", description = "contact sheet PNG (default: <run>/search.png)")
     Path sheet;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     ModelOptions opts;
+
+    @Mixin
+    IndexLocation location;
 
     @Override
     public Integer call() throws Exception {
-        if (top < 1) {
-            throw new IllegalArgumentException("--top must be at least 1, not " + top);
+        if (top < 1 || top > VectorIndex.MAX_K) {
+            throw new IllegalArgumentException("--top must be at least 1 and at most " + VectorIndex.MAX_K + ", not " + top);
         }
         if (query.isBlank()) {
             throw new IllegalArgumentException("--query is empty: give a caption to search for");
         }
-        RunFolder rf = opts.open();
-        if (!rf.experiment.knowsAnyWordOf(query)) {
-            throw new IllegalArgumentException("no word of the query \"" + query + "\" is in the model's vocabulary "
-                    + "(every token would be [UNK]), so every image would score the same; try words from the "
-                    + "training captions' languages");
+        location.check(false, "--index");
+        if (!location.given() && opts.run == null) {
+            throw new IllegalArgumentException("give --run DIR (search a split of the run) or --index DIR / --solr "
+                    + "(search an index)");
         }
-        Networks.CrossModal cmn = opts.load(rf);
-        Split s = rf.experiment.split(opts.split).split();
-        Tensor images = rf.experiment.encodeImages(cmn, s);
-        Tensor q = rf.experiment.encodeQueries(cmn.text, List.of(query));
-        double[] sim = q.matmul(images.mT()).toDoubleArray();
-        Integer[] order = new Integer[sim.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        RunFolder rf;
+        List<Hit> hits;
+        String model;
+        if (location.given()) {
+            try (VectorIndex index = location.openForSearch()) {
+                IndexIdentity id = index.identity();
+                rf = RunFolder.openFor(id, opts.run, location.describe());
+                model = id.model();
+                hits = index.search(new RunQueryEncoder(rf, model).encode(query, null).vector(), top);
+            }
+        } else {
+            rf = opts.open();
+            model = opts.model;
+            Split s = rf.experiment.split(opts.split).split();
+            ExactScan scan = ExactScan.of(rf.identity(model), s.ids(),
+                    rf.experiment.encodeImages(rf.crossModal(model), s).toFloatArray(), null);
+            hits = scan.search(new RunQueryEncoder(rf, model).encode(query, null).vector(), top);
         }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(sim[b], sim[a]));
-        int k = Math.min(top, order.length);
         System.out.printf("query: %s%n", query);
-        for (int r = 0; r < k; r++) {
-            int i = order[r];
-            String id = s.ids().get(i);
-            String caption = s.captions(rf.config.data().source()).stream().filter(c -> c.visualId().equals(id))
-                    .findFirst().map(c -> c.text()).orElse("");
-            System.out.printf("%2d. %s  %.3f  %s%n", r + 1, id, sim[i], caption);
+        List<ContactSheet.Cell> cells = new ArrayList<>();
+        for (int r = 0; r < hits.size(); r++) {
+            Hit h = hits.get(r);
+            System.out.printf("%2d. %s  %.3f  %s%n", r + 1, h.id(), h.score(), caption(rf, h.id()));
+            BufferedImage img = picture(rf, h);
+            if (img != null) {
+                cells.add(new ContactSheet.Cell(img, List.of((r + 1) + ". " + h.id())));
+            }
         }
-        if (s.images() == null) {
-            System.out.println("(no contact sheet: this run's visual input is feature vectors, not pictures)");
+        if (cells.isEmpty()) {
+            System.out.println("(no contact sheet: no result has a picture)");
             return 0;
         }
-        Path out = sheet == null ? opts.run.resolve("search.png") : sheet;
-        writeSheet(out, s, order, k, query);
+        Path out = sheet != null ? sheet : rf.dir.resolve("search.png");
+        ContactSheet.write(out, query, cells, cells.size(), 128);
         System.out.println("contact sheet: " + out);
         return 0;
     }
 
-    private static void writeSheet(Path out, Split s, Integer[] order, int k, String query) throws Exception {
-        java.util.List<cl2cm.data.ContactSheet.Cell> cells = new java.util.ArrayList<>();
-        for (int r = 0; r < k; r++) {
-            cells.add(new cl2cm.data.ContactSheet.Cell(s.images().picture(order[r]),
-                    java.util.List.of((r + 1) + ". " + s.ids().get(order[r]))));
+    /** The first source-language caption of item {@code id} in any split of the run, or "". */
+    private static String caption(RunFolder rf, String id) {
+        for (String name : List.of("test", "val", "train")) {
+            Split s = rf.experiment.split(name).split();
+            if (s.contains(id)) {
+                return s.captions(rf.config.data().source()).stream().filter(c -> c.visualId().equals(id))
+                        .findFirst().map(Caption::text).orElse("");
+            }
         }
-        cl2cm.data.ContactSheet.write(out, query, cells, k, 128);
+        return "";
+    }
+
+    /** The hit's picture: the file the index names, else the run's own copy, else null. */
+    private BufferedImage picture(RunFolder rf, Hit h) throws java.io.IOException {
+        if (h.picture() != null && !h.picture().startsWith("http")) {
+            Path file = location.pictureBase().resolve(h.picture());
+            if (Files.isRegularFile(file)) {
+                return ImageIO.read(file.toFile());
+            }
+        }
+        for (String name : List.of("test", "val", "train")) {
+            Split s = rf.experiment.split(name).split();
+            if (s.contains(h.id()) && s.images() != null) {
+                return s.images().picture(s.indexOf(h.id()));
+            }
+        }
+        return null;
     }
 }

@@ -350,18 +350,23 @@ public final class Experiment {
     private static final int EVAL_BATCH = 256;
 
     public Tensor encodeImages(Networks.CrossModal cmn, Split split) {
-        int n = split.size();
+        int[] all = new int[split.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return encodeImages(cmn, split, all);
+    }
+
+    /** Embeddings [idx.length, embedDim] of the split's items {@code idx}, in batches of 256, on the CPU. */
+    public Tensor encodeImages(Networks.CrossModal cmn, Split split, int[] idx) {
+        int n = idx.length;
         float[] out = new float[n * cfg.embedDim()];
         cmn.eval();
         try (var g = GradMode.disabled()) {
             for (int s = 0; s < n; s += EVAL_BATCH) {
-                int e = Math.min(n, s + EVAL_BATCH);
-                int[] idx = new int[e - s];
-                for (int i = 0; i < idx.length; i++) {
-                    idx[i] = s + i;
-                }
+                int[] batch = java.util.Arrays.copyOfRange(idx, s, Math.min(n, s + EVAL_BATCH));
                 try (TensorScope scope = TensorScope.open("encode images")) {
-                    float[] v = cmn.vision.forward(split.visualBatch(idx).to(be)).toFloatArray();
+                    float[] v = cmn.vision.forward(split.visualBatch(batch).to(be)).toFloatArray();
                     System.arraycopy(v, 0, out, s * cfg.embedDim(), v.length);
                 }
             }

@@ -56,7 +56,7 @@ final class HeadlessChromium {
         finish(p);
     }
 
-    private Process start(Path profile, Path stderr, String... args) throws IOException {
+    Process start(Path profile, Path stderr, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(executable.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile.toAbsolutePath()));

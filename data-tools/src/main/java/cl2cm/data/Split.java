@@ -80,6 +80,10 @@ public final class Split {
     }
 
     /** Position of a visual id in this split. */
+    public boolean contains(String visualId) {
+        return index.containsKey(visualId);
+    }
+
     public int indexOf(String visualId) {
         Integer i = index.get(visualId);
         if (i == null) {
