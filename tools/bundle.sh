@@ -19,6 +19,15 @@ mkdir -p "$stage/cl2cm/bin" "$stage/cl2cm/lib"
 "$jdk/bin/jlink" --add-modules java.base,java.desktop,java.sql,java.logging,java.management,jdk.incubator.vector,jdk.unsupported \
   --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$stage/cl2cm/runtime"
 cp "$root/bin/cl2cm" "$stage/cl2cm/bin/"
+# A font for machines that have none (GPU servers often don't): bin/cl2cm hands it to fontconfig only there.
+font=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+if [ -f "$font" ]; then
+  mkdir -p "$stage/cl2cm/fonts"
+  cp "$font" "$stage/cl2cm/fonts/"
+  [ -f /usr/share/doc/fonts-dejavu-core/copyright ] && cp /usr/share/doc/fonts-dejavu-core/copyright "$stage/cl2cm/fonts/LICENSE"
+else
+  echo "bundle: $font not found (apt-get install fonts-dejavu-core); the bundle will have no font of its own" >&2
+fi
 cp "$root/cl2cm/target/cl2cm.jar" "$stage/cl2cm/lib/"
 cat > "$stage/cl2cm/README.txt" <<'TXT'
 cl2cm portable bundle (Linux x86-64). No Java needed: runtime/ is a trimmed JDK 25.

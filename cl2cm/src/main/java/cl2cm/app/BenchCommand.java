@@ -298,6 +298,9 @@ final class BenchCommand implements Callable<Integer> {
         if (recorder != null) {
             StepWindow window = traceWindow();
             int[] run = {-2};
+            if (be instanceof CudaBackend cuda) {
+                cuda.startProfiling();   // the kernels, for the trace's GPU track
+            }
             try (var h = cl2cm.engine.autograd.OpHook.add(recorder)) {
                 time(fill, () -> {
                     boolean kept = window.contains(run[0] + 1);
@@ -312,6 +315,12 @@ final class BenchCommand implements Callable<Integer> {
                     }
                     return loss;
                 });
+            } finally {
+                if (be instanceof CudaBackend cuda) {
+                    recorder.addTrack("GPU stream (" + name + ")", "kernel", cuda.stopProfiling().timeline().stream()
+                            .map(l -> new cl2cm.engine.autograd.TraceRecorder.Span(l.name(), l.startNanos(),
+                                    l.endNanos())).toList());
+                }
             }
         }
         if (instruments.profile && be instanceof CudaBackend cuda) {

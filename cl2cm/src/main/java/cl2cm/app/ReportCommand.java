@@ -22,6 +22,9 @@ final class ReportCommand implements Callable<Integer> {
         if (!Files.isDirectory(run)) {
             throw new java.io.IOException(run + ": no such run folder");
         }
+        if (cl2cm.data.Fonts.missing() != null) {
+            throw new IllegalStateException("the report's charts cannot be drawn: " + cl2cm.data.Fonts.missing());
+        }
         System.out.println("report: " + RunReport.write(run, true, System.err));
         return 0;
     }

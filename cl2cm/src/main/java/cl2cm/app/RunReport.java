@@ -77,8 +77,9 @@ final class RunReport {
             if (e instanceof VirtualMachineError vm) {
                 throw vm;
             }
-            log.println("report: " + out.resolve(FILE) + " not written: " + Main.describe(e) + "; 'cl2cm report --run "
-                    + out + "' draws it later (charts need a font on this machine)");
+            String why = cl2cm.data.Fonts.missing() != null ? cl2cm.data.Fonts.missing() : Main.describe(e);
+            log.println("report: " + out.resolve(FILE) + " not written: " + why + "; 'cl2cm report --run "
+                    + out + "' draws it later");
             return false;
         }
     }

@@ -85,6 +85,10 @@ final class SearchCommand implements Callable<Integer> {
             return 0;
         }
         Path out = sheet != null ? sheet : rf.dir.resolve("search.png");
+        if (cl2cm.data.Fonts.missing() != null) {   // the results are out; the sheet is a bonus
+            System.out.println("(no contact sheet: " + cl2cm.data.Fonts.missing() + ")");
+            return 0;
+        }
         ContactSheet.write(out, query, cells, cells.size(), 128);
         System.out.println("contact sheet: " + out);
         return 0;

@@ -18,14 +18,17 @@ import java.util.List;
  * {@code --profile} and {@code --trace} of train and demo, as a training listener: the profiler's table after each
  * stage (ops by time on the CPU, kernels by GPU time on CUDA), printed and kept in the run folder's
  * {@code profile.txt} (which report.html shows), and a Chrome trace-event file of the chosen optimizer
- * steps of every stage, written when the run ends. Both need eager steps (a replayed CUDA graph runs no Java).
+ * steps of every stage, written when the run ends; on CUDA the trace also has the kernels as the GPU ran them, on a
+ * track of their own. Both need eager steps (a replayed CUDA graph runs no Java).
  */
 final class TrainingInstruments implements TrainingListener, AutoCloseable {
     /** Where the profile tables of a run are kept, in its folder. */
     static final String PROFILE = "profile.txt";
     private final PrintStream log;
     private final OpProfiler ops;
+    /** Set when kernels are timed: for --profile's table or --trace's GPU track. */
     private final CudaBackend cuda;
+    private final boolean kernelTable;
     private final TraceRecorder recorder;
     private final Path traceFile;
     private final StepWindow window;
@@ -42,7 +45,8 @@ final class TrainingInstruments implements TrainingListener, AutoCloseable {
                         PrintStream log) {
         this.log = log;
         this.profileFile = profile ? runFolder.resolve(PROFILE) : null;
-        this.cuda = profile && be instanceof CudaBackend c ? c : null;
+        this.cuda = (profile || traceFile != null) && be instanceof CudaBackend c ? c : null;
+        this.kernelTable = profile && cuda != null;
         this.ops = profile && cuda == null ? new OpProfiler() : null;
         this.traceFile = traceFile;
         this.window = window;
@@ -92,17 +96,19 @@ final class TrainingInstruments implements TrainingListener, AutoCloseable {
 
     @Override
     public void stageEnded(String stage) {
-        if (steps == 0 || (ops == null && cuda == null)) {
-            if (cuda != null) {
-                cuda.stopProfiling();
-            }
+        cl2cm.engine.cuda.KernelProfiler.Report kernels = cuda != null ? cuda.stopProfiling() : null;
+        if (kernels != null && recorder != null) {
+            recorder.addTrack("GPU stream (" + stage + ")", "kernel", kernels.timeline().stream()
+                    .map(l -> new TraceRecorder.Span(l.name(), l.startNanos(), l.endNanos())).toList());
+        }
+        if (steps == 0 || (ops == null && !kernelTable)) {
             return;   // not profiling, or resumed after its end: nothing ran
         }
         String table = ops != null
                 ? String.format("%s, ops by time over its %d steps (each charged from the previous op's end):%n%s",
                         stage, steps, ops.table(25, (int) steps, stepSeconds * 1e3 / steps))
                 : String.format("%s, kernels by GPU time over %d steps (validation included):%n%s", stage, steps,
-                        cuda.stopProfiling().table(25, (int) steps));
+                        kernels.table(25, (int) steps));
         log.print(table);
         tables.append(table).append(System.lineSeparator());
         try {

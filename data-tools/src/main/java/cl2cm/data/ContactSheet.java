@@ -25,6 +25,9 @@ public final class ContactSheet {
     }
 
     public static void write(Path out, String title, List<Cell> cells, int columns, int cellSize) throws IOException {
+        if (Fonts.missing() != null) {
+            throw new IOException(out + ": not written: " + Fonts.missing());
+        }
         int textLines = cells.stream().mapToInt(c -> c.lines().size()).max().orElse(0);
         Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
         int lineHeight = 14;

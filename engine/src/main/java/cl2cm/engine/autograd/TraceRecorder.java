@@ -17,7 +17,8 @@ import java.util.function.LongSupplier;
  * event per op on its thread's track (forward and backward as categories; each op spans from the previous event on
  * its thread to its own, like {@link OpProfiler}), steps on a track of their own, and the tensor memory in use as a
  * counter. Only what happens between {@link #beginStep} and {@link #endStep} is kept, so a caller bounds the file
- * by choosing which steps to record.
+ * by choosing which steps to record. Work that ran elsewhere (e.g. GPU kernels, measured by the device) is added on
+ * tracks of its own with {@link #addTrack}, again only where it overlaps a recorded step.
  */
 public final class TraceRecorder implements OpHook {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,6 +32,9 @@ public final class TraceRecorder implements OpHook {
     private volatile boolean recording;
     private long stepStart;
     private String stepName;
+    /** The recorded steps' [start, end] host times, for clipping {@link #addTrack}'s spans. */
+    private final java.util.List<long[]> windows = new java.util.ArrayList<>();
+    private int nextTrack = -1;
 
     /** @param bytesInUse the memory counter's source (e.g. the backend's bytes in use), or null for none */
     public TraceRecorder(LongSupplier bytesInUse) {
@@ -50,7 +54,40 @@ public final class TraceRecorder implements OpHook {
     /** Ends the step begun last and adds it to the step track. */
     public void endStep() {
         recording = false;
-        complete(stepName, "step", STEP_TRACK, stepStart, System.nanoTime(), null);
+        long end = System.nanoTime();
+        complete(stepName, "step", STEP_TRACK, stepStart, end, null);
+        synchronized (windows) {
+            windows.add(new long[]{stepStart, end});
+        }
+    }
+
+    /** A span of work on some other timeline, on the host's {@link System#nanoTime()} clock. */
+    public record Span(String name, long startNanos, long endNanos) {
+    }
+
+    /**
+     * Adds {@code spans} on a new track named {@code track} (e.g. "GPU stream", category "kernel"), keeping those
+     * that overlap a recorded step; returns how many were kept.
+     */
+    public int addTrack(String track, String category, java.util.List<Span> spans) {
+        int tid;
+        synchronized (events) {
+            tid = nextTrack--;
+        }
+        metadata("thread_name", tid, track);
+        int kept = 0;
+        synchronized (windows) {
+            for (Span s : spans) {
+                for (long[] w : windows) {
+                    if (s.endNanos() >= w[0] && s.startNanos() <= w[1]) {
+                        complete(s.name(), category, tid, s.startNanos(), s.endNanos(), null);
+                        kept++;
+                        break;
+                    }
+                }
+            }
+        }
+        return kept;
     }
 
     @Override

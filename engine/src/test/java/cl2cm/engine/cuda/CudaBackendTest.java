@@ -57,9 +57,19 @@ class CudaBackendTest {
             Rng r = new Rng(2);
             Tensor a = r.normal(0, 1, DType.F32, cuda, 256, 128);
             Tensor b = r.normal(0, 1, DType.F32, cuda, 128, 64);
+            long before = System.nanoTime();
             cuda.startProfiling();
             a.matmul(b).relu().sum().item();
             KernelProfiler.Report report = cuda.stopProfiling();
+            long after = System.nanoTime();
+            // the timeline: every launch, in order, on the host clock within the profiled interval
+            assertEquals(report.launches(), report.timeline().size());
+            long last = before;
+            for (KernelProfiler.Launch l : report.timeline()) {
+                assertTrue(l.startNanos() >= last - 50_000 && l.endNanos() >= l.startNanos() && l.endNanos() <= after,
+                        l + " between " + before + " and " + after);
+                last = l.startNanos();
+            }
             assertTrue(report.entries().stream().anyMatch(e -> e.name().startsWith("cublas gemm 256x64x128")
                     && e.calls() == 1 && e.totalMs() > 0), report.table(10, 1));
             assertTrue(report.entries().stream().anyMatch(e -> e.name().startsWith("unary")), report.table(10, 1));
