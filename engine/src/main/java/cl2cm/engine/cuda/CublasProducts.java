@@ -16,8 +16,6 @@ import jcuda.runtime.cudaStream_t;
 
 import static cl2cm.engine.cuda.KernelLauncher.rowMajorStrides;
 import static cl2cm.engine.cuda.KernelLauncher.same;
-import static cl2cm.engine.cuda.KernelLauncher.scalar;
-import static cl2cm.engine.cuda.KernelLauncher.suffix;
 
 /**
  * The CUDA backend's matrix products: batched GEMMs through cuBLAS (JCublas2, made to load on CUDA 13 by
@@ -28,14 +26,16 @@ final class CublasProducts {
     private static final long CUBLAS_WORKSPACE = 32L << 20;
 
     private final CudaBackend be;
-    private final KernelLauncher kernels;
+    private final KernelLauncher launcher;
+    private final Kernels kernels;
     private final DeviceAllocator allocator;
     private final cublasHandle cublas = new cublasHandle();
     private final CublasLt lt;             // null when cuBLASLt cannot be loaded (ltUnavailable says why)
     private final String ltUnavailable;
 
-    CublasProducts(CudaBackend be, KernelLauncher kernels, DeviceAllocator allocator, CUstream stream) {
+    CublasProducts(CudaBackend be, KernelLauncher launcher, Kernels kernels, DeviceAllocator allocator, CUstream stream) {
         this.be = be;
+        this.launcher = launcher;
         this.kernels = kernels;
         this.allocator = allocator;
         CublasLibrary.prepare();
@@ -59,8 +59,7 @@ final class CublasProducts {
         }
         if (k == 0) { // C = beta * C
             long len = (long) batch * m * n;
-            kernels.launch("axpby_" + suffix(t), len, CudaStorage.of(c).at(cOffset), scalar(t, beta), new CUdeviceptr(),
-                    scalar(t, 0), len);
+            kernels.axpby(t, CudaStorage.of(c).at(cOffset), beta, null, 0, len);
             return;
         }
         // Row-major C = A B is column-major C^T = B^T A^T: cuBLAS gets B first, then A.
@@ -69,8 +68,8 @@ final class CublasProducts {
         DeviceAllocator.Block pointers = null;
         try {
             CUdeviceptr cp = CudaStorage.of(c).at(cOffset);
-            if (kernels.profiler != null) {
-                kernels.profiler.begin("cublas gemm " + (batch > 1 ? batch + " x " : "") + m + "x" + n + "x" + k
+            if (launcher.profiler != null) {
+                launcher.profiler.begin("cublas gemm " + (batch > 1 ? batch + " x " : "") + m + "x" + n + "x" + k
                         + (be.precision() == CudaBackend.Precision.TF32 && t == DType.F32 ? " tf32" : ""));
             }
             if (am.evenlySpaced(batch) && bm.evenlySpaced(batch)) {
@@ -107,8 +106,8 @@ final class CublasProducts {
                             bp, bm.ld, ap, am.ld, Pointer.to(new double[]{beta}), cpp, n, batch);
                 }
             }
-            if (kernels.profiler != null) {
-                kernels.profiler.end();
+            if (launcher.profiler != null) {
+                launcher.profiler.end();
             }
         } catch (CudaException e) {
             throw new CudaError("cuBLAS gemm " + batch + " x [" + m + " x " + k + "] [" + k + " x " + n + "] failed: "
@@ -136,16 +135,16 @@ final class CublasProducts {
         ColumnMajor bm = ColumnMajor.of(be, b, 1, k, n);
         ColumnMajor am = ColumnMajor.of(be, a, 1, m, k);
         try {
-            if (kernels.profiler != null) {
-                kernels.profiler.begin("cublasLt gemm+bias " + m + "x" + n + "x" + k
+            if (launcher.profiler != null) {
+                launcher.profiler.begin("cublasLt gemm+bias " + m + "x" + n + "x" + k
                         + (be.precision() == CudaBackend.Precision.TF32 ? " tf32" : ""));
             }
             boolean done = lt.matmulBias(be.precision() == CudaBackend.Precision.TF32, bm.op, bm.ld,
                     DeviceAddress.of(bm.ptr), am.op,
                     am.ld, DeviceAddress.of(am.ptr), n, m, k, DeviceAddress.of(CudaStorage.of(bias).at(biasOffset)),
                     DeviceAddress.of(CudaStorage.of(c).at(0)));
-            if (kernels.profiler != null) {
-                kernels.profiler.end();
+            if (launcher.profiler != null) {
+                launcher.profiler.end();
             }
             return done;
         } finally {

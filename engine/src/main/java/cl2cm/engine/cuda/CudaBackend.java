@@ -27,14 +27,10 @@ import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 
-import static cl2cm.engine.cuda.KernelLauncher.MAX_BLOCKS;
-import static cl2cm.engine.cuda.KernelLauncher.conv;
 import static cl2cm.engine.cuda.KernelLauncher.optional;
 import static cl2cm.engine.cuda.KernelLauncher.ptr;
 import static cl2cm.engine.cuda.KernelLauncher.rowMajorStrides;
 import static cl2cm.engine.cuda.KernelLauncher.same;
-import static cl2cm.engine.cuda.KernelLauncher.scalar;
-import static cl2cm.engine.cuda.KernelLauncher.suffix;
 import static cl2cm.engine.cuda.KernelLauncher.view;
 
 /**
@@ -64,7 +60,8 @@ public final class CudaBackend implements Backend {
     private final String deviceName;
     private final CUcontext context;
     private final CUmodule module = new CUmodule();
-    private final KernelLauncher kernels;
+    private final KernelLauncher launcher;
+    private final Kernels kernels;
     private final CUstream stream = new CUstream();
     private final CublasProducts products;
     private final MultiTensorKernels multiTensor;
@@ -92,11 +89,14 @@ public final class CudaBackend implements Backend {
         context = new CUcontext();
         JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
         ensureContext();
-        JCudaDriver.cuModuleLoadData(module, readPtx());
+        byte[] ptxImage = readPtx();
+        JCudaDriver.cuModuleLoadData(module, ptxImage);
         JCudaDriver.cuStreamCreate(stream, 0);
-        kernels = new KernelLauncher(module, stream);
+        launcher = new KernelLauncher(module, stream, PtxSignatures.parse(new String(ptxImage, 0, ptxImage.length - 1,
+                java.nio.charset.StandardCharsets.US_ASCII)));
+        kernels = new Kernels(launcher);
         staging = new HostStaging(stream);
-        products = new CublasProducts(this, kernels, allocator, stream);
+        products = new CublasProducts(this, launcher, kernels, allocator, stream);
         multiTensor = new MultiTensorKernels(this, kernels, allocator);
         dropoutSalt = allocator.allocate(8, "the dropout salt");
         JCudaDriver.cuMemsetD32Async(dropoutSalt.ptr(), 0, 2, stream);
@@ -222,7 +222,7 @@ public final class CudaBackend implements Backend {
 
     /** Starts recording the stream's work into a graph: allocations and uploads go to the graph's own pool. */
     DeviceAllocator.Pool beginRecording() {
-        if (kernels.profiler != null) {
+        if (launcher.profiler != null) {
             throw new IllegalStateException("cannot record a CUDA graph while profiling kernels");
         }
         synchronize();
@@ -280,16 +280,16 @@ public final class CudaBackend implements Backend {
     /** Starts timing every kernel and cuBLAS call on the GPU (see {@link KernelProfiler}). */
     public void startProfiling() {
         synchronize();
-        kernels.profiler = new KernelProfiler(stream);
+        launcher.profiler = new KernelProfiler(stream);
     }
 
     /** Stops profiling and returns the GPU time per kernel since {@link #startProfiling()}. */
     public KernelProfiler.Report stopProfiling() {
-        if (kernels.profiler == null) {
+        if (launcher.profiler == null) {
             throw new IllegalStateException("stopProfiling() without startProfiling()");
         }
-        KernelProfiler.Report r = kernels.profiler.finish();
-        kernels.profiler = null;
+        KernelProfiler.Report r = launcher.profiler.finish();
+        launcher.profiler = null;
         return r;
     }
 
@@ -438,11 +438,10 @@ public final class CudaBackend implements Backend {
             return;
         }
         View[] v = View.coalesce(src, dst);
-        if (kernels.profiler != null) {   // copies come from many places: the layout says which
-            kernels.profileDetail = Arrays.toString(v[1].shape()) + " from strides " + Arrays.toString(v[0].strides());
+        if (launcher.profiler != null) {   // copies come from many places: the layout says which
+            launcher.profileDetail = Arrays.toString(v[1].shape()) + " from strides " + Arrays.toString(v[0].strides());
         }
-        kernels.launch("copy_" + suffix(s.dtype()) + "_" + suffix(d.dtype()), n, s.at(0), view(v[0]), d.at(0),
-                view(v[1]), n);
+        kernels.copy(s.dtype(), d.dtype(), s.at(0), v[0], d.at(0), v[1], n);
     }
 
     @Override
@@ -450,8 +449,7 @@ public final class CudaBackend implements Backend {
         long n = dst.numel();
         if (n > 0) {
             DType t = dst.storage().dtype();
-            kernels.launch("fill_" + suffix(t), n, CudaStorage.of(dst.storage()).at(0), view(View.coalesce(dst)[0]),
-                    scalar(t, value), n);
+            kernels.fill(t, CudaStorage.of(dst.storage()).at(0), View.coalesce(dst)[0], value, n);
         }
     }
 
@@ -461,7 +459,7 @@ public final class CudaBackend implements Backend {
     public void unary(UnaryOp op, double p, double q, Storage x, Storage out, long n) {
         DType t = same("unary " + op, x, out);
         if (n > 0) {
-            kernels.launch("unary_" + suffix(t), n, op.ordinal(), scalar(t, p), scalar(t, q), ptr(x), ptr(out), n);
+            kernels.unary(t, op, p, q, ptr(x), ptr(out), n);
         }
     }
 
@@ -470,11 +468,9 @@ public final class CudaBackend implements Backend {
         DType t = same("binary " + op, a.storage(), b.storage(), out);
         long n = a.numel();
         if (n > 0) {
-            int contiguous = a.isContiguous() && b.isContiguous() ? 1 : 0;
             View[] v = View.coalesce(a, b);
-            kernels.launch("binary_" + suffix(t), n, op.ordinal(), ptr(a.storage()), view(v[0]), ptr(b.storage()),
-                    view(v[1]),
-                    ptr(out), n, contiguous);
+            kernels.binary(t, op, ptr(a.storage()), v[0], ptr(b.storage()), v[1], ptr(out), n,
+                    a.isContiguous() && b.isContiguous());
         }
     }
 
@@ -484,8 +480,7 @@ public final class CudaBackend implements Backend {
         long n = a.numel();
         if (n > 0) {
             View[] v = View.coalesce(cond, a, b);
-            kernels.launch("where_" + suffix(t), n, ptr(cond.storage()), view(v[0]), ptr(a.storage()), view(v[1]),
-                    ptr(b.storage()), view(v[2]), ptr(out), n);
+            kernels.where(t, ptr(cond.storage()), v[0], ptr(a.storage()), v[1], ptr(b.storage()), v[2], ptr(out), n);
         }
     }
 
@@ -493,8 +488,7 @@ public final class CudaBackend implements Backend {
     public void axpby(Storage dst, double a, Storage src, double b, long n) {
         DType t = src == null ? dst.dtype() : same("axpby", dst, src);
         if (n > 0) {
-            kernels.launch("axpby_" + suffix(t), n, ptr(dst), scalar(t, a), src == null ? new CUdeviceptr() : ptr(src),
-                    scalar(t, b), n);
+            kernels.axpby(t, ptr(dst), a, src == null ? null : ptr(src), b, n);
         }
     }
 
@@ -512,17 +506,11 @@ public final class CudaBackend implements Backend {
                     op == ReduceOp.SUM ? 0 : Double.NEGATIVE_INFINITY);
             return;
         }
-        String k = "reduce_" + suffix(t);
-        Object[] args = {op == ReduceOp.SUM ? 0 : 1, ptr(x), outer, len, inner, ptr(out)};
-        if (inner == 1) {
-            kernels.launchRows(k, outer, len, args);
-        } else if (len >= 64) {
-            // Long columns: 1024-thread blocks over 32-column tiles, so a [8192, 3072] bias gradient is not left to
-            // 3072 threads looping 8192 times each.
-            long blocks = (long) outer * ((inner + 31) / 32);
-            kernels.launchGrid("reduce_columns_" + suffix(t), (int) Math.min(MAX_BLOCKS, blocks), 1024, args);
+        int code = op == ReduceOp.SUM ? 0 : 1;
+        if (inner != 1 && len >= 64) {
+            kernels.reduceColumns(t, code, ptr(x), outer, len, inner, ptr(out));
         } else {
-            kernels.launch(k, outputs, args);
+            kernels.reduce(t, code, ptr(x), outer, len, inner, ptr(out));
         }
     }
 
@@ -552,7 +540,7 @@ public final class CudaBackend implements Backend {
     public void softmax(Storage x, Storage out, int rows, int cols, boolean log) {
         DType t = same("softmax", x, out);
         if ((long) rows * cols > 0) {
-            kernels.launchRows("softmax_" + suffix(t), rows, cols, ptr(x), ptr(out), rows, cols, log ? 1 : 0);
+            kernels.softmax(t, ptr(x), ptr(out), rows, cols, log);
         }
     }
 
@@ -560,8 +548,7 @@ public final class CudaBackend implements Backend {
     public void softmaxBackward(Storage y, Storage gy, Storage gx, int rows, int cols, boolean log) {
         DType t = same("softmax backward", y, gy, gx);
         if ((long) rows * cols > 0) {
-            kernels.launchRows("softmax_backward_" + suffix(t), rows, cols, ptr(y), ptr(gy), ptr(gx), rows, cols,
-                    log ? 1 : 0);
+            kernels.softmaxBackward(t, ptr(y), ptr(gy), ptr(gx), rows, cols, log);
         }
     }
 
@@ -570,21 +557,17 @@ public final class CudaBackend implements Backend {
                           int cols, double eps) {
         DType t = same("layer norm", x, out, mean, rstd);
         if ((long) rows * cols > 0) {
-            kernels.launchRows("layer_norm_" + suffix(t), rows, cols, ptr(x), optional(gamma), optional(beta), ptr(out),
-                    ptr(mean), ptr(rstd), rows, cols, scalar(t, eps));
+            kernels.layerNorm(t, ptr(x), optional(gamma), optional(beta), ptr(out), ptr(mean), ptr(rstd), rows, cols,
+                    eps);
         }
     }
-
-    /** One block per channel: the first layers have few channels with many values each. */
-    private static final int BATCH_NORM_THREADS = 1024;
 
     @Override
     public void batchNorm(Storage x, Storage gamma, Storage beta, Storage out, Storage mean, Storage rstd, int n, int c,
                           int s, double eps) {
         DType t = same("batch norm", x, gamma, beta, out, mean, rstd);
         if ((long) n * c * s > 0) {
-            kernels.launchGrid("batch_norm_" + suffix(t), Math.min(MAX_BLOCKS, c), BATCH_NORM_THREADS, ptr(x),
-                    optional(gamma), optional(beta), ptr(out), ptr(mean), ptr(rstd), n, c, s, scalar(t, eps));
+            kernels.batchNorm(t, ptr(x), optional(gamma), optional(beta), ptr(out), ptr(mean), ptr(rstd), n, c, s, eps);
         }
     }
 
@@ -593,9 +576,8 @@ public final class CudaBackend implements Backend {
                                   Storage ggamma, Storage gbeta, int n, int c, int s) {
         DType t = same("batch norm backward", x, gamma, mean, rstd, gy, gx, ggamma, gbeta);
         if ((long) n * c * s > 0) {
-            kernels.launchGrid("batch_norm_backward_" + suffix(t), Math.min(MAX_BLOCKS, c), BATCH_NORM_THREADS, ptr(x),
-                    optional(gamma), ptr(mean), ptr(rstd), ptr(gy), ptr(gx), optional(ggamma), optional(gbeta), n, c,
-                            s);
+            kernels.batchNormBackward(t, ptr(x), optional(gamma), ptr(mean), ptr(rstd), ptr(gy), ptr(gx),
+                    optional(ggamma), optional(gbeta), n, c, s);
         }
     }
 
@@ -606,11 +588,10 @@ public final class CudaBackend implements Backend {
         if ((long) rows * cols == 0) {
             return;
         }
-        kernels.launchRows("layer_norm_backward_x_" + suffix(t), rows, cols, ptr(x), optional(gamma), ptr(mean),
-                ptr(rstd), ptr(gy), ptr(gx), rows, cols);
+        kernels.layerNormBackwardX(t, ptr(x), optional(gamma), ptr(mean), ptr(rstd), ptr(gy), ptr(gx), rows, cols);
         if (ggamma != null || gbeta != null) {
-            kernels.launchGrid("layer_norm_backward_params_" + suffix(t), (int) Math.min(MAX_BLOCKS, (cols + 31) / 32),
-                    1024, ptr(x), ptr(mean), ptr(rstd), ptr(gy), optional(ggamma), optional(gbeta), rows, cols);
+            kernels.layerNormBackwardParams(t, ptr(x), ptr(mean), ptr(rstd), ptr(gy), optional(ggamma), optional(gbeta),
+                    rows, cols);
         }
     }
 
@@ -625,8 +606,7 @@ public final class CudaBackend implements Backend {
         }
         DeviceAllocator.Block ids = uploadRows("gather rows", idx, tableRows);
         try {
-            kernels.launch("gather_rows_" + suffix(t), (long) idx.length * cols, ptr(table), cols, ids.ptr(),
-                    idx.length, ptr(out));
+            kernels.gatherRows(t, ptr(table), cols, ids.ptr(), idx.length, ptr(out));
         } finally {
             allocator.release(ids);
         }
@@ -641,8 +621,7 @@ public final class CudaBackend implements Backend {
         }
         DeviceAllocator.Block ids = uploadRows("scatter-add rows", idx, tableRows);
         try {
-            kernels.launch("scatter_add_rows_" + suffix(t), (long) idx.length * cols, ptr(src), cols, ids.ptr(),
-                    idx.length, skip, ptr(table));
+            kernels.scatterAddRows(t, ptr(src), cols, ids.ptr(), idx.length, skip, ptr(table));
         } finally {
             allocator.release(ids);
         }
@@ -675,41 +654,38 @@ public final class CudaBackend implements Backend {
     @Override
     public void im2col(Storage x, ConvGeometry g, Storage cols) {
         DType t = same("im2col", x, cols);
-        kernels.launch("im2col_" + suffix(t), (long) g.c() * g.kh() * g.kw() * g.n() * g.oh() * g.ow(), ptr(x), conv(g),
-                ptr(cols));
+        kernels.im2col(t, ptr(x), g, ptr(cols));
     }
 
     @Override
     public void col2im(Storage cols, ConvGeometry g, Storage x) {
         DType t = same("col2im", cols, x);
-        kernels.launch("col2im_" + suffix(t), (long) g.n() * g.c() * g.h() * g.w(), ptr(cols), conv(g), ptr(x));
+        kernels.col2im(t, ptr(cols), g, ptr(x));
     }
 
     @Override
     public void maxPool2d(Storage x, ConvGeometry g, Storage out) {
         DType t = same("max pool", x, out);
-        kernels.launch("max_pool_" + suffix(t), (long) g.n() * g.c() * g.oh() * g.ow(), ptr(x), conv(g), ptr(out));
+        kernels.maxPool(t, ptr(x), g, ptr(out));
     }
 
     @Override
     public void maxPool2dBackward(Storage x, Storage gy, ConvGeometry g, Storage gx) {
         DType t = same("max pool backward", x, gy, gx);
         fill(new View(gx, new int[]{(int) gx.numel()}, new int[]{1}, 0), 0);
-        kernels.launch("max_pool_backward_" + suffix(t), (long) g.n() * g.c() * g.oh() * g.ow(), ptr(x), ptr(gy),
-                conv(g), ptr(gx));
+        kernels.maxPoolBackward(t, ptr(x), ptr(gy), g, ptr(gx));
     }
 
     @Override
     public void avgPool2d(Storage x, ConvGeometry g, Storage out) {
         DType t = same("avg pool", x, out);
-        kernels.launch("avg_pool_" + suffix(t), (long) g.n() * g.c() * g.oh() * g.ow(), ptr(x), conv(g), ptr(out));
+        kernels.avgPool(t, ptr(x), g, ptr(out));
     }
 
     @Override
     public void avgPool2dBackward(Storage gy, ConvGeometry g, Storage gx) {
         DType t = same("avg pool backward", gy, gx);
-        kernels.launch("avg_pool_backward_" + suffix(t), (long) g.n() * g.c() * g.h() * g.w(), ptr(gy), conv(g),
-                ptr(gx));
+        kernels.avgPoolBackward(t, ptr(gy), g, ptr(gx));
     }
 
     // ---- random ------------------------------------------------------------------------------------------------
@@ -718,7 +694,7 @@ public final class CudaBackend implements Backend {
     public void dropout(Storage x, Storage out, long n, double p, double scale, long seed) {
         DType t = same("dropout", x, out);
         if (n > 0) {
-            kernels.launch("dropout_" + suffix(t), n, ptr(x), ptr(out), n, p, scale, seed, dropoutSalt.ptr());
+            kernels.dropout(t, ptr(x), ptr(out), n, p, scale, seed, dropoutSalt.ptr());
         }
     }
 
@@ -743,10 +719,8 @@ public final class CudaBackend implements Backend {
                           int heads, int tq, int tk, int headSize, double scale, double p, long seed) {
         DType t = same("attention", q, k, v, lse, out);
         requireFused(t, tq, tk, headSize);
-        kernels.launchShared("attention_" + suffix(t), batch * heads, ATTENTION_THREADS,
-                (int) attentionSharedBytes(t, tq, tk, headSize, false), ptr(q), ptr(k), ptr(v), optional(maskBias),
-                ptr(lse), ptr(out), heads, tq, tk, headSize, scalar(t, scale), p, p > 0 ? 1 / (1 - p) : 1.0, seed,
-                dropoutSalt.ptr());
+        kernels.attention(t, batch, (int) attentionSharedBytes(t, tq, tk, headSize, false), ptr(q), ptr(k), ptr(v),
+                optional(maskBias), ptr(lse), ptr(out), heads, tq, tk, headSize, scale, p, seed, dropoutSalt.ptr());
     }
 
     @Override
@@ -755,13 +729,10 @@ public final class CudaBackend implements Backend {
                                   int headSize, double scale, double p, long seed) {
         DType t = same("attention backward", q, k, v, lse, gOut, gq, gk, gv);
         requireFused(t, tq, tk, headSize);
-        kernels.launchShared("attention_backward_" + suffix(t), batch * heads, ATTENTION_THREADS,
-                (int) attentionSharedBytes(t, tq, tk, headSize, true), ptr(q), ptr(k), ptr(v), optional(maskBias),
-                ptr(lse), ptr(gOut), ptr(gq), ptr(gk), ptr(gv), heads, tq, tk, headSize, scalar(t, scale), p,
-                p > 0 ? 1 / (1 - p) : 1.0, seed, dropoutSalt.ptr());
+        kernels.attentionBackward(t, batch, (int) attentionSharedBytes(t, tq, tk, headSize, true), ptr(q), ptr(k),
+                ptr(v), optional(maskBias), ptr(lse), ptr(gOut), ptr(gq), ptr(gk), ptr(gv), heads, tq, tk, headSize,
+                scale, p, seed, dropoutSalt.ptr());
     }
-
-    private static final int ATTENTION_THREADS = 256;
 
     private void requireFused(DType t, int tq, int tk, int headSize) {
         if (!fusesAttention(t, tq, tk, headSize)) {

@@ -19,50 +19,36 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Launches the kernels of {@code engine/src/main/cuda/kernels.cu} (loaded from PTX into one module) on the backend's
- * stream: the grid shapes the kernels expect, their arguments packed as the driver API wants them (device pointers,
- * scalars of the tensor's dtype, the View and Conv structs whose byte layout kernels.cu mirrors), and each launch
- * reported to the kernel profiler while one runs.
+ * Starts the kernels of {@code engine/src/main/cuda/kernels.cu} (loaded from PTX into one module) on the backend's
+ * stream: each launch's arguments checked against the kernel's PTX parameters ({@link PtxSignatures}), packed as the
+ * driver API wants them (device pointers, scalars of the tensor's dtype, the View and Conv structs whose byte layout
+ * kernels.cu mirrors), and reported to the kernel profiler while one runs. Which kernel gets which arguments and
+ * grid is {@link Kernels}' job, one typed method per entry point.
  */
-final class KernelLauncher {
-    static final int THREADS = 256;
-    static final int MAX_BLOCKS = 65535;
+final class KernelLauncher implements Kernels.Launch {
     static final int MAX_RANK = 8;
 
     private final CUmodule module;
     private final CUstream stream;
+    private final PtxSignatures signatures;
     private final Map<String, CUfunction> functions = new HashMap<>();
     /** Non-null while profiling. */
     KernelProfiler profiler;
     /** While profiling: what tells the next launch apart from others of its kernel (e.g. a copy's layout). */
     String profileDetail;
 
-    KernelLauncher(CUmodule module, CUstream stream) {
+    KernelLauncher(CUmodule module, CUstream stream, PtxSignatures signatures) {
         this.module = module;
         this.stream = stream;
+        this.signatures = signatures;
     }
 
-    /** A grid-stride kernel over {@code work} items. */
-    void launch(String kernel, long work, Object... args) {
-        int blocks = (int) Math.max(1, Math.min(MAX_BLOCKS, (work + THREADS - 1) / THREADS));
-        launchGrid(kernel, blocks, THREADS, args);
-    }
-
-    /** A kernel with one block per row (rows beyond the grid are strided). */
-    void launchRows(String kernel, long rows, int cols, Object... args) {
-        int threads = Math.min(THREADS, Math.max(32, (cols + 31) / 32 * 32));
-        launchGrid(kernel, (int) Math.max(1, Math.min(MAX_BLOCKS, rows)), threads, args);
-    }
-
-    void launchGrid(String kernel, int blocks, int threads, Object... args) {
-        launchShared(kernel, blocks, threads, 0, args);
-    }
-
-    /** A kernel with {@code sharedBytes} of dynamic shared memory per block. */
-    void launchShared(String kernel, int blocks, int threads, int sharedBytes, Object... args) {
+    @Override
+    public void launch(String kernel, int blocks, int threads, int sharedBytes, Object... args) {
         if (blocks == 0) {
             return;   // nothing to do (a multi-tensor op over empty tensors); CUDA would reject the empty grid
         }
+        signatures.check(kernel, args);
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {
             params[i] = switch (args[i]) {

@@ -12,11 +12,8 @@ import jcuda.Pointer;
 
 import java.util.List;
 
-import static cl2cm.engine.cuda.KernelLauncher.MAX_BLOCKS;
 import static cl2cm.engine.cuda.KernelLauncher.ptr;
 import static cl2cm.engine.cuda.KernelLauncher.same;
-import static cl2cm.engine.cuda.KernelLauncher.scalar;
-import static cl2cm.engine.cuda.KernelLauncher.suffix;
 
 /**
  * Work over all of a model's parameters in a few launches (the multi-tensor ops of kernels.cu): a chunk table lists
@@ -25,10 +22,10 @@ import static cl2cm.engine.cuda.KernelLauncher.suffix;
  */
 final class MultiTensorKernels {
     private final CudaBackend be;
-    private final KernelLauncher kernels;
+    private final Kernels kernels;
     private final DeviceAllocator allocator;
 
-    MultiTensorKernels(CudaBackend be, KernelLauncher kernels, DeviceAllocator allocator) {
+    MultiTensorKernels(CudaBackend be, Kernels kernels, DeviceAllocator allocator) {
         this.be = be;
         this.kernels = kernels;
         this.allocator = allocator;
@@ -83,9 +80,7 @@ final class MultiTensorKernels {
         DeviceAllocator.Block table = chunkTable(chunks, xs);
         try (TensorScope scope = TensorScope.open("global norm")) {
             CudaStorage partial = be.newStorage(DType.F64, chunks[0]);
-            kernels.launchGrid("sum_squares_chunks_" + suffix(t), Math.min(MAX_BLOCKS, chunks[0]), 256, table.ptr(),
-                    chunks[0],
-                    partial.at(0));
+            kernels.sumSquaresChunks(t, table.ptr(), chunks[0], partial.at(0));
             CudaStorage total = be.newStorage(DType.F64, 1);
             be.reduce(ReduceOp.SUM, partial, 1, chunks[0], 1, total);
             be.unary(UnaryOp.SQRT, 0, 0, total, out, 1);
@@ -103,8 +98,7 @@ final class MultiTensorKernels {
         int[] chunks = new int[1];
         DeviceAllocator.Block table = chunkTable(chunks, xs);
         try {
-            kernels.launchGrid("clip_chunks_" + suffix(t), Math.min(MAX_BLOCKS, chunks[0]), 256, table.ptr(), chunks[0],
-                    ptr(norm), maxNorm);
+            kernels.clipChunks(t, table.ptr(), chunks[0], ptr(norm), maxNorm);
         } finally {
             allocator.release(table);
         }
@@ -124,8 +118,7 @@ final class MultiTensorKernels {
         int[] chunks = new int[1];
         DeviceAllocator.Block table = chunkTable(chunks, p, g, m, v);
         try {
-            kernels.launchGrid("adam_chunks_" + suffix(t), Math.min(MAX_BLOCKS, chunks[0]), 256, table.ptr(), chunks[0],
-                    ptr(step), beta1, beta2, scalar(t, eps), scalar(t, weightDecay), decoupled ? 1 : 0);
+            kernels.adamChunks(t, table.ptr(), chunks[0], ptr(step), beta1, beta2, eps, weightDecay, decoupled);
         } finally {
             allocator.release(table);
         }
