@@ -44,7 +44,8 @@ import static cl2cm.engine.cuda.KernelLauncher.view;
  * {@code CUDA_LAUNCH_BLOCKING=1} to have them name the failing op.
  *
  * <p>This class sets the device up and implements each primitive; the jobs behind them have classes of their own:
- * {@link KernelLauncher} (launching kernels.cu's kernels, packing their arguments, profiling hooks),
+ * {@link Kernels} (one typed launch method per kernel of kernels.cu) and {@link KernelLauncher} (checking, packing
+ * and launching them, profiling hooks),
  * {@link CublasProducts} (cuBLAS and cuBLASLt GEMMs), {@link MultiTensorKernels} (norm, clipping and AdamW over all
  * parameters at once), {@link DeviceAllocator} (memory), {@link HostStaging} (uploads) and {@link CudaGraphStep}
  * (recorded steps). It stays near 800 lines because it is the one place that maps each of the ~40 {@code Backend}
