@@ -97,6 +97,7 @@ final class IndexCommand implements Callable<Integer> {
         Path pictures = images != null ? images.toAbsolutePath()
                 : location.folder != null ? location.folder.toAbsolutePath().resolve("pictures") : null;
 
+        int d = identity.dimensions();
         long t0 = System.nanoTime();
         int added = 0;
         int skipped = 0;
@@ -129,7 +130,6 @@ final class IndexCommand implements Callable<Integer> {
                         int[] idx = todo.subList(from, Math.min(todo.size(), from + batch)).stream()
                                 .mapToInt(Integer::intValue).toArray();
                         float[] emb = rf.experiment.encodeImages(cmn, s, idx).toFloatArray();
-                        int d = identity.dimensions();
                         List<Entry> entries = new ArrayList<>(idx.length);
                         for (int j = 0; j < idx.length; j++) {
                             String id = s.ids().get(idx[j]);
@@ -154,7 +154,6 @@ final class IndexCommand implements Callable<Integer> {
                 }
                 index.commit();
             }
-            index.commit();
             System.out.printf("%s: %d items added, %d already there, %d in all; model %s of %s; %.1f s%n",
                     location.describe(), added, skipped, index.size(), model, run, (System.nanoTime() - t0) / 1e9);
             if (pictures != null) {
