@@ -94,16 +94,22 @@ final class SearchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The first source-language caption of item {@code id} in any split of the run, or "". */
-    private static String caption(RunFolder rf, String id) {
+    /** The split of the run that holds item {@code id}, or null (an index may hold items of another gallery). */
+    private static Split splitOf(RunFolder rf, String id) {
         for (String name : List.of("test", "val", "train")) {
             Split s = rf.experiment.split(name).split();
             if (s.contains(id)) {
-                return s.captions(rf.config.data().source()).stream().filter(c -> c.visualId().equals(id))
-                        .findFirst().map(Caption::text).orElse("");
+                return s;
             }
         }
-        return "";
+        return null;
+    }
+
+    /** The first source-language caption of item {@code id} in the run, or "". */
+    private static String caption(RunFolder rf, String id) {
+        Split s = splitOf(rf, id);
+        return s == null ? "" : s.captions(rf.config.data().source()).stream().filter(c -> c.visualId().equals(id))
+                .findFirst().map(Caption::text).orElse("");
     }
 
     /** The hit's picture: the file the index names, else the run's own copy, else null. */
@@ -114,12 +120,7 @@ final class SearchCommand implements Callable<Integer> {
                 return ImageIO.read(file.toFile());
             }
         }
-        for (String name : List.of("test", "val", "train")) {
-            Split s = rf.experiment.split(name).split();
-            if (s.contains(h.id()) && s.images() != null) {
-                return s.images().picture(s.indexOf(h.id()));
-            }
-        }
-        return null;
+        Split s = splitOf(rf, h.id());
+        return s == null || s.images() == null ? null : s.images().picture(s.indexOf(h.id()));
     }
 }
