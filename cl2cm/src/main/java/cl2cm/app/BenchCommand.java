@@ -136,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
                 VisualBatch.of(Tensor.of(visual, be, visualShape)), pairs, losses.lambdaKd(), losses))));
         System.out.printf("{\"preset\": \"%s\", \"device\": \"%s\", \"batch\": %d, \"threads\": %d, "
                         + "\"cuda_graph\": %s, \"stage1\": %s, \"stage2\": %s}%n", preset, device.describe(be), b,
-                cl2cm.engine.cpu.Parallel.threads(), device.replaySteps(be), s1.json(), s2.json());
+                cl2cm.engine.cpu.Parallel.threads(), device.replayPlan(be).recorded(), s1.json(), s2.json());
         if (recorder != null) {
             recorder.write(instruments.trace);
             System.err.printf("trace: %d events (steps %s of each stage) -> %s%n", recorder.size(),
@@ -263,8 +263,7 @@ final class BenchCommand implements Callable<Integer> {
             cl2cm.engine.tensor.MemoryProfile.start();
         }
         double[] ms;
-        try (cl2cm.engine.backend.ReplayableStep step = device.replaySteps(be) ? be.replayable(name, body)
-                : new cl2cm.engine.backend.ReplayableStep.Eager(body)) {
+        try (cl2cm.engine.backend.ReplayableStep step = device.replayPlan(be).step(be, name, body)) {
             ms = time(fill, () -> {
                 opt.prepareStep();
                 return step.run().item();

@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintStream log = System.out;
         cl2cm.engine.backend.Backend be = training.device.backend();
         Experiment first = Experiment.prepare(cfg.withSeed(runSeeds.get(0)), be, log)
-                .replaySteps(training.replaySteps(be));
+                .replay(training.replayPlan(be));
         training.checkInstruments();
         try (RunLock lock = TrainingFolder.claim(out, cfg, training.resume, training.overwrite);
              var anomaly = training.anomalyMode(out); TrainingInstruments instruments = training.instruments(be, out, log)) {
@@ -78,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
             Cl2cmConfig c = cfg.withSeed(seed);
             Path dir = runSeeds.size() == 1 ? out : out.resolve("seed" + seed);
             Experiment ex = (seed == runSeeds.get(0) ? first
-                    : Experiment.prepare(c, be, log).replaySteps(training.replaySteps(be)))
+                    : Experiment.prepare(c, be, log).replay(training.replayPlan(be)))
                     .listen(RunReport.updater(out, log)).listen(instruments);
             runs.add(runOne(c, ex, dir, log));
         }

@@ -33,9 +33,9 @@ final class DeviceOptions {
         return be;
     }
 
-    /** Whether training steps are recorded once and replayed: on CUDA unless --eager. */
-    boolean replaySteps(Backend be) {
-        return be instanceof CudaBackend && !eager;
+    /** How training steps run: recorded once and replayed where the backend can (CUDA), unless --eager. */
+    cl2cm.engine.backend.ReplayPlan replayPlan(Backend be) {
+        return cl2cm.engine.backend.ReplayPlan.of(be).unless(eager, "--eager");
     }
 
     /** A short description for logs and JSON: "cpu" or "cuda (NVIDIA H100 80GB HBM3, tf32)". */

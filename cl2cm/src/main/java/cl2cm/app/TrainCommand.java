@@ -30,7 +30,7 @@ final class TrainCommand implements Callable<Integer> {
         // Everything is checked (config, device, data) before the run folder is claimed and written.
         Cl2cmConfig cfg = training.loadConfig();
         cl2cm.engine.backend.Backend be = training.device.backend();
-        Experiment ex = Experiment.prepare(cfg, be, System.out).replaySteps(training.replaySteps(be));
+        Experiment ex = Experiment.prepare(cfg, be, System.out).replay(training.replayPlan(be));
         training.checkInstruments();
         try (RunLock lock = TrainingFolder.claim(out, cfg, training.resume, training.overwrite);
              var anomaly = training.anomalyMode(out);

@@ -30,11 +30,14 @@ final class TrainingOptions {
     DeviceOptions device = new DeviceOptions();
 
     /**
-     * Whether training steps are recorded once and replayed (CUDA); anomaly mode's host reads and the instruments'
-     * per-op hooks need every step to run its Java code, so they rule it out.
+     * How training steps run (see {@link DeviceOptions#replayPlan}); anomaly mode's host reads and the instruments'
+     * per-op timing and hooks need every step to run its Java code, so they rule recording out.
      */
-    boolean replaySteps(cl2cm.engine.backend.Backend be) {
-        return !anomaly && !instrumentOptions.profile && instrumentOptions.trace == null && device.replaySteps(be);
+    cl2cm.engine.backend.ReplayPlan replayPlan(cl2cm.engine.backend.Backend be) {
+        return device.replayPlan(be)
+                .unless(anomaly, "--anomaly reads every op's output on the host")
+                .unless(instrumentOptions.profile, "--profile times every op")
+                .unless(instrumentOptions.trace != null, "--trace records every op");
     }
 
     /** Checks --trace and --trace-steps; returns the window. Call before the run folder is claimed. */

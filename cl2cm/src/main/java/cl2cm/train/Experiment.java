@@ -43,7 +43,7 @@ public final class Experiment {
     private final TextData train;
     private final TextData val;
     private final TextData test;
-    private boolean replaySteps;
+    private cl2cm.engine.backend.ReplayPlan replay = cl2cm.engine.backend.ReplayPlan.eager("not asked for");
 
     private Experiment(Cl2cmConfig cfg, Backend be, PrintStream log, Dataset dataset, Vocab vocab) {
         this.cfg = cfg;
@@ -156,13 +156,23 @@ public final class Experiment {
     }
 
     /**
-     * Records each training step once and replays it (CUDA graphs; see {@link StageRunner.ReplayableStepFn}) when
-     * on: batches then go into fixed arrays, captions padded to text.maxLen. Video frames, whose count varies per
-     * batch, always run step by step.
+     * How training steps run (eager when not set): with a plan that records (CUDA graphs; see
+     * {@link StageRunner.ReplayableStepFn}) or asks for fixed shapes, batches go into fixed arrays, captions padded
+     * to text.maxLen. Video frames, whose count varies per batch, always run step by step.
      */
-    public Experiment replaySteps(boolean on) {
-        this.replaySteps = on;
+    public Experiment replay(cl2cm.engine.backend.ReplayPlan plan) {
+        this.replay = plan;
         return this;
+    }
+
+    /** The plan for a stage, logged where steps could have been recorded (so a user sees why they were not). */
+    private cl2cm.engine.backend.ReplayPlan stagePlan(String stage, boolean variableShapes) {
+        cl2cm.engine.backend.ReplayPlan plan = replay.unless(variableShapes,
+                "video frames vary in count per batch");
+        if (be.recordsSteps()) {
+            log.printf("%s steps: %s%n", stage, plan.describe());
+        }
+        return plan;
     }
 
     /**
@@ -246,9 +256,10 @@ public final class Experiment {
         StageRunner runner = configured(new StageRunner("cln", cln, cfg.stage1(), train.size(),
                 train::captionCount, cfg.seed(), rng, dir, log), dir);
         StageRunner.ValFn score = () -> evalCln(cln, val).mR();
-        if (replaySteps) {
+        cl2cm.engine.backend.ReplayPlan plan = stagePlan("stage 1", false);
+        if (plan.fixedShapes()) {
             runner.run(new LoadedBatch(Math.min(cfg.stage1().batch(), train.size()), false,
-                    b -> Objectives.crossLingual(cln.text, b.pairs, l)), score, resume);
+                    b -> Objectives.crossLingual(cln.text, b.pairs, l)), plan, score, resume);
         } else {
             runner.run((items, ks) -> Objectives.crossLingual(cln.text, pairBatch(train, items, ks), l), score, resume);
         }
@@ -328,10 +339,11 @@ public final class Experiment {
                 train::captionCount, cfg.seed(), rng, dir, log), dir);
         TextEncoder teacherText = teacher == null ? null : teacher.text;
         StageRunner.ValFn score = () -> evalCmn(cmn, val, mtTag).mR();
-        if (replaySteps && train.split().frames() == null) {
+        cl2cm.engine.backend.ReplayPlan plan = stagePlan("stage 2 (" + name + ")", train.split().frames() != null);
+        if (plan.fixedShapes()) {
             runner.run(new LoadedBatch(Math.min(cfg.stage2().batch(), train.size()), true,
                     b -> Objectives.crossModal(cmn.vision, cmn.text, teacherText, b.visualBatch(), b.pairs, lambdaKd,
-                            l)), score, resume);
+                            l)), plan, score, resume);
         } else {
             runner.run((items, ks) -> Objectives.crossModal(cmn.vision, cmn.text, teacherText,
                     train.split().visualBatch(items).to(be), pairBatch(train, items, ks), lambdaKd, l), score, resume);

@@ -146,12 +146,14 @@ public final class StageRunner {
     }
 
     /**
-     * Like {@link #run(StepFn, ValFn, boolean)}, with every step after the first two replayed from a recording (on
-     * CUDA; other backends run it each time). Dropout masks then come from the replay number rather than the
-     * dropout generator, so a resumed run continues with other masks than an uninterrupted one would have drawn.
+     * Like {@link #run(StepFn, ValFn, boolean)}, over fixed-shape batches, run as {@code plan} says: when recorded,
+     * every step after the first two is replayed from a recording (CUDA graphs). Dropout masks then come from the
+     * replay number rather than the dropout generator, so a resumed run continues with other masks than an
+     * uninterrupted one would have drawn.
      */
-    public Result run(ReplayableStepFn step, ValFn val, boolean resume) throws IOException {
-        return train((opt, schedule) -> new ReplayedSteps(step, opt, schedule), val, resume);
+    public Result run(ReplayableStepFn step, cl2cm.engine.backend.ReplayPlan plan, ValFn val, boolean resume)
+            throws IOException {
+        return train((opt, schedule) -> new ReplayedSteps(step, plan, opt, schedule), val, resume);
     }
 
     /** Runs training steps; made once per stage, closed at its end. */
@@ -353,11 +355,11 @@ public final class StageRunner {
         private final cl2cm.engine.backend.ReplayableStep recorded;
         private final java.util.List<String> terms = new java.util.ArrayList<>();
 
-        ReplayedSteps(ReplayableStepFn fn, Adam opt, LrSchedule schedule) {
+        ReplayedSteps(ReplayableStepFn fn, cl2cm.engine.backend.ReplayPlan plan, Adam opt, LrSchedule schedule) {
             this.fn = fn;
             this.opt = opt;
             this.schedule = schedule;
-            this.recorded = model.trainableParameters().get(0).backend().replayable(name + " step", this::body);
+            this.recorded = plan.step(model.trainableParameters().get(0).backend(), name + " step", this::body);
         }
 
         private Tensor body() {

@@ -40,7 +40,9 @@ class ReplayedTrainingTest {
         Map<String, Tensor>[] cln = new Map[2];
         Map<String, Tensor>[] cmn = new Map[2];
         for (int k = 0; k < 2; k++) {
-            Experiment ex = Experiment.prepare(cfg, Devices.cpu(), quiet).replaySteps(k == 1);
+            Experiment ex = Experiment.prepare(cfg, Devices.cpu(), quiet).replay(k == 1
+                    ? cl2cm.engine.backend.ReplayPlan.fixedShapes("the recordable form, checked on the CPU")
+                    : cl2cm.engine.backend.ReplayPlan.eager("the reference"));
             Path run = dir.resolve("run" + k);
             Networks.CrossLingual teacher = ex.trainCln(run, false);
             cln[k] = teacher.stateDict();

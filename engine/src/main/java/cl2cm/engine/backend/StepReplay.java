@@ -11,6 +11,11 @@ public interface StepReplay {
         return new ReplayableStep.Eager(body);
     }
 
+    /** Whether {@link #replayable} records steps (CUDA graphs) rather than running them each time. */
+    default boolean recordsSteps() {
+        return false;
+    }
+
     /** Whether work on this backend is being recorded for replay rather than run (CUDA graph capture). */
     default boolean isCapturing() {
         return false;

@@ -217,6 +217,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public boolean recordsSteps() {
+        return true;
+    }
+
+    @Override
     public boolean isCapturing() {
         return capturing;
     }
