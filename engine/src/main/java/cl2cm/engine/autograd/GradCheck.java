@@ -5,6 +5,7 @@ import cl2cm.engine.tensor.DType;
 import cl2cm.engine.tensor.Rng;
 import cl2cm.engine.tensor.Shape;
 import cl2cm.engine.tensor.Tensor;
+import cl2cm.engine.tensor.TensorScope;
 
 import java.util.function.Function;
 
@@ -12,6 +13,11 @@ import java.util.function.Function;
  * Finite-difference gradient checking in float64 (like torch.autograd.gradcheck). The function's output is
  * reduced with fixed random weights, L = sum(w * f(x)), so every output element's gradient path is exercised; then
  * each input element is nudged by +-eps and the central difference of L is compared with the analytic gradient.
+ *
+ * <p>The analytic pass also checks each op's saved tensors ({@link Graph#record}): the function runs as a layer
+ * would ({@link TensorScope.Frame}) on copies of the inputs made inside it, and its output is copied out, so every
+ * input, output and temporary that no rule declared saved is freed before backward, and a rule that reads one
+ * fails, naming the release.
  */
 public final class GradCheck {
     private GradCheck() {
@@ -34,12 +40,29 @@ public final class GradCheck {
         for (int i = 0; i < inputs.length; i++) {
             leaves[i] = Tensor.of(inputs[i].values(), DType.F64, Devices.cpu(), inputs[i].shape()).requiresGrad(true);
         }
-        Tensor out = f.apply(leaves);
-        if (out.dtype() != DType.F64) {
-            throw new IllegalArgumentException(name + ": the checked function must compute in float64");
+        Tensor weights;
+        try (TensorScope scope = TensorScope.open("gradcheck " + name)) {
+            TensorScope.Frame frame = TensorScope.Frame.enter();
+            Tensor out;
+            try {
+                Tensor[] made = new Tensor[leaves.length];
+                for (int i = 0; i < leaves.length; i++) {
+                    made[i] = leaves[i].mul(1.0);   // its rule reads nothing: freed unless the function's ops save it
+                }
+                Tensor y = f.apply(made);
+                if (y.dtype() != DType.F64) {
+                    throw new IllegalArgumentException(name + ": the checked function must compute in float64");
+                }
+                out = y.mul(1.0);
+            } catch (RuntimeException e) {
+                frame.abandon();
+                throw e;
+            }
+            frame.exit(out);
+            weights = TensorScope.persistent(() -> new Rng(1234).normal(0, 1, DType.F64, Devices.cpu(),
+                    out.shape()));
+            out.mul(weights).sum().backward();
         }
-        Tensor weights = new Rng(1234).normal(0, 1, DType.F64, Devices.cpu(), out.shape());
-        out.mul(weights).sum().backward();
 
         for (int i = 0; i < inputs.length; i++) {
             double[] analytic = leaves[i].grad() == null ? new double[inputs[i].values().length]

@@ -19,13 +19,14 @@ public final class Graph {
 
     /**
      * Attaches a gradient rule to {@code output} when grad mode is on and any input requires a gradient; returns
-     * {@code output}. Every differentiable op ends with this call.
+     * {@code output}. Every differentiable op ends with this call. {@code saved} lists the tensors whose values the
+     * rule reads (inputs, the output, statistics; see {@link #saves}): they stay alive until it has run.
      */
-    public static Tensor record(String op, Tensor output, Tensor[] inputs, Node.GradientRule rule) {
+    public static Tensor record(String op, Tensor output, Tensor[] inputs, Tensor[] saved, Node.GradientRule rule) {
         if (GradMode.isEnabled()) {
             for (Tensor in : inputs) {
                 if (in != null && in.requiresGrad()) {
-                    output.setGradFn(new Node(op, inputs, rule));
+                    output.setGradFn(new Node(op, inputs, saved, rule));
                     break;
                 }
             }
@@ -35,6 +36,28 @@ public final class Graph {
         }
         return output;
     }
+
+    /** The tensors a gradient rule reads, for {@link #record}; nulls (absent optional operands) are left out. */
+    public static Tensor[] saves(Tensor... tensors) {
+        int n = 0;
+        for (Tensor t : tensors) {
+            n += t == null ? 0 : 1;
+        }
+        if (n == tensors.length) {
+            return tensors;
+        }
+        Tensor[] out = new Tensor[n];
+        int i = 0;
+        for (Tensor t : tensors) {
+            if (t != null) {
+                out[i++] = t;
+            }
+        }
+        return out;
+    }
+
+    /** For {@link #record}: a rule that reads no values (only the incoming gradient). */
+    public static final Tensor[] NOTHING_SAVED = new Tensor[0];
 
     /**
      * Back-propagates {@code seed} (the gradient of some scalar with respect to {@code root}) through the graph,
@@ -52,7 +75,6 @@ public final class Graph {
         }
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-        BackwardOnlyStorages activations = new BackwardOnlyStorages(order);
         try (var g = GradMode.disabled(); TensorScope scope = TensorScope.open("backward")) {
             PendingGradients pending = new PendingGradients(scope);
             grads.put(root, seed);
@@ -62,7 +84,9 @@ public final class Graph {
                 Tensor grad = grads.remove(t);
                 Node node = t.gradFn();
                 if (grad == null) {
-                    activations.done(t);   // its rule will not run: it reads nothing more
+                    if (node != null) {
+                        node.releaseSaved();   // its rule will not run
+                    }
                     continue;
                 }
                 if (!t.gradHooks().isEmpty()) {
@@ -83,8 +107,7 @@ public final class Graph {
                 if (OpHook.Registry.any()) {
                     OpHook.Registry.backward(node.op(), t, inputs, grad, inputGrads);
                 }
-                activations.done(t);
-                node.free();
+                node.free();   // its saved tensors go with it, when no other rule saved them
                 for (int k = 0; k < inputs.length; k++) {
                     Tensor in = inputs[k];
                     if (in == null || !in.requiresGrad() || k >= inputGrads.length || inputGrads[k] == null) {
@@ -171,63 +194,6 @@ public final class Graph {
             if (t != null && !t.isReleased() && !counts.containsKey(t.storage())) {
                 scope.releaseIfOwned(t.storage());
             }
-        }
-    }
-
-    /**
-     * Storages marked {@link TensorScope#forBackwardOnly} with the number of recorded ops still to run their gradient
-     * rule that may read them (an op's rule reads at most its inputs and its output); each is released when that
-     * number reaches zero.
-     */
-    private static final class BackwardOnlyStorages {
-        private final Map<Storage, Integer> readers = new IdentityHashMap<>();
-
-        BackwardOnlyStorages(List<Tensor> order) {
-            for (Tensor t : order) {
-                for (Storage s : marked(t)) {
-                    readers.merge(s, 1, Integer::sum);
-                }
-            }
-        }
-
-        /** The gradient rule that produced {@code t} has run (or will not run). */
-        void done(Tensor t) {
-            for (Storage s : marked(t)) {
-                Integer left = readers.computeIfPresent(s, (k, n) -> n == 1 ? null : n - 1);
-                if (left == null && !s.isReleased()) {
-                    TensorScope.releaseOwned(s, "freed by backward after the last gradient rule that reads it");
-                }
-            }
-        }
-
-        /** The distinct marked storages among the output t and the inputs of the op that produced it. */
-        private static List<Storage> marked(Tensor t) {
-            Node node = t.gradFn();
-            if (node == null) {
-                return List.of();
-            }
-            List<Storage> out = new ArrayList<>(2);
-            addMarked(out, t);
-            for (Tensor in : node.inputs()) {
-                addMarked(out, in);
-            }
-            return out;
-        }
-
-        private static void addMarked(List<Storage> out, Tensor t) {
-            // Inputs freed early in the forward pass (read by no rule) are skipped.
-            if (t != null && !t.isReleased() && t.storage().isBackwardOnly() && !containsIdentical(out, t.storage())) {
-                out.add(t.storage());
-            }
-        }
-
-        private static boolean containsIdentical(List<Storage> list, Storage s) {
-            for (Storage x : list) {
-                if (x == s) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 

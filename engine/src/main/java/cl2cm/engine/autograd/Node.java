@@ -3,9 +3,11 @@ package cl2cm.engine.autograd;
 import cl2cm.engine.tensor.Tensor;
 
 /**
- * One recorded operation of the dynamic graph: its inputs and the gradient rule that maps the gradient of its
- * output to gradients of its inputs. The rule is a closure, so whatever it captures (inputs, outputs, statistics)
- * are the op's saved tensors; they are dropped once backward has used them.
+ * One recorded operation of the dynamic graph: its inputs, the gradient rule that maps the gradient of its output to
+ * gradients of its inputs, and the tensors that rule reads (its saved tensors, as in PyTorch's
+ * {@code ctx.save_for_backward}). The rule is a closure over them; declaring them is what lets their memory go as
+ * soon as the last rule that reads them has run ({@link cl2cm.engine.tensor.TensorScope.Frame}). A rule may read
+ * the shapes and flags of any input, but the values only of what it saved.
  */
 public final class Node {
     /** Gradients of the inputs given the gradient of the output (null entries for inputs that need none). */
@@ -17,11 +19,16 @@ public final class Node {
     private final String op;
     private Tensor[] inputs;
     private GradientRule rule;
+    private Tensor[] saved;
 
-    Node(String op, Tensor[] inputs, GradientRule rule) {
+    Node(String op, Tensor[] inputs, Tensor[] saved, GradientRule rule) {
         this.op = op;
         this.inputs = inputs;
+        this.saved = saved;
         this.rule = rule;
+        for (Tensor t : saved) {
+            t.storage().saveForBackward();
+        }
     }
 
     public String op() {
@@ -47,5 +54,17 @@ public final class Node {
     void free() {
         rule = null;
         inputs = new Tensor[0];
+        releaseSaved();
     }
+
+    /** The rule has run or will not run: its saved tensors are no longer held for it. */
+    void releaseSaved() {
+        Tensor[] s = saved;
+        saved = NOTHING;
+        for (Tensor t : s) {
+            t.storage().doneWithBackward();
+        }
+    }
+
+    private static final Tensor[] NOTHING = new Tensor[0];
 }

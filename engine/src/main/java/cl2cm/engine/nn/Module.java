@@ -50,13 +50,19 @@ public abstract class Module implements ModulePath.Node {
     }
 
     /**
-     * Runs a forward body as this module: the ops it records know the module they ran in ({@link ModulePath}), and
-     * the forward hooks see its result. Every layer's {@code forward} goes through here.
+     * Runs a forward body as this module: the ops it records know the module they ran in ({@link ModulePath}), the
+     * forward hooks see its result, and what it allocated but does not return is freed as soon as nothing reads it
+     * ({@link TensorScope.Frame}: at once, or after the last gradient rule that saved it). Every layer's
+     * {@code forward} goes through here, so no layer manages the lifetime of its activations.
      */
     protected final <T> T run(Supplier<T> body) {
         ModulePath.enter(this);
+        TensorScope.Frame frame = TensorScope.Frame.enter();
+        boolean returned = false;
         try {
             T out = body.get();
+            frame.exit(out);
+            returned = true;
             if (!forwardHooks.isEmpty() || !EVERY_MODULE_HOOKS.isEmpty()) {
                 for (ForwardHook h : forwardHooks) {
                     h.ran(this, out);
@@ -67,6 +73,9 @@ public abstract class Module implements ModulePath.Node {
             }
             return out;
         } finally {
+            if (!returned) {
+                frame.abandon();
+            }
             ModulePath.exit();
         }
     }

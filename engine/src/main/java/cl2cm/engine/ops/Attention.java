@@ -68,7 +68,7 @@ public final class Attention {
         Tensor out = Tensor.empty(q.dtype(), be, q.shape());
         be.attention(qc.storage(), kc.storage(), vc.storage(), Nn.storageOf(mc), lse.storage(),
                 out.storage(), b, heads, tq, tk, hd, scale, p, seed);
-        return Graph.record("attention", out, new Tensor[]{qc, kc, vc}, g -> {
+        return Graph.record("attention", out, new Tensor[]{qc, kc, vc}, Graph.saves(qc, kc, vc, mc, lse), g -> {
             Tensor gc = denseAtZero(g);
             Tensor gq = Tensor.empty(g.dtype(), be, qc.shape());
             Tensor gk = Tensor.empty(g.dtype(), be, kc.shape());
@@ -76,8 +76,6 @@ public final class Attention {
             be.attentionBackward(qc.storage(), kc.storage(), vc.storage(), Nn.storageOf(mc),
                     lse.storage(), gc.storage(), gq.storage(), gk.storage(), gv.storage(), b, heads, tq, tk, hd, scale,
                     p, seed);
-            // This rule is the log-sum-exps' only reader.
-            TensorScope.releaseOwned(lse.storage(), "freed by attention's gradient rule");
             return new Tensor[]{gq, gk, gv};
         });
     }
@@ -108,7 +106,7 @@ public final class Attention {
             TensorScope.releaseNow(scores);
             scores = masked;
         }
-        Tensor weights = TensorScope.forBackwardOnly(scores.softmax(-1));
+        Tensor weights = scores.softmax(-1);
         TensorScope.releaseNow(scores);
         Tensor ctx = dropoutMatmul(weights, vh, p, training, rng);          // [B, nh, Tq, hd]
         Tensor out = ctx.permute(0, 2, 1, 3).reshape(b, tq, heads * hd);
@@ -139,7 +137,8 @@ public final class Attention {
             out = dropped.matmul(v);
             TensorScope.releaseNow(dropped);
         }
-        return Graph.record("dropout_matmul", out, new Tensor[]{xc, v}, g -> {
+        return Graph.record("dropout_matmul", out, new Tensor[]{xc, v},
+                Graph.saves(v.requiresGrad() ? xc : null, xc.requiresGrad() ? v : null), g -> {
             Tensor dropped = Nn.applyDropout(xc, p, scale, seed);
             Tensor gv = v.requiresGrad() ? Reductions.sumTo(dropped.mT().matmul(g), v.shape()) : null;
             Tensor gx = xc.requiresGrad() ? Nn.applyDropout(g.matmul(v.mT()).contiguous(), p, scale, seed) : null;

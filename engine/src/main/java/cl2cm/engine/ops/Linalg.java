@@ -67,10 +67,15 @@ public final class Linalg {
         Tensor packedBias = bias.contiguous();
         a.backend().gemmBias(m, n, k, operand(a, 0), operand(b, 0), packedBias.storage(), packedBias.offset(),
                 out.storage());
-        return Graph.record("addmm", out, new Tensor[]{bias, a, b}, g -> new Tensor[]{
+        return Graph.record("addmm", out, new Tensor[]{bias, a, b}, productSaves(a, b), g -> new Tensor[]{
                 bias.requiresGrad() ? g.sum(0, false) : null,
                 a.requiresGrad() ? g.matmul(b.mT()) : null,
                 b.requiresGrad() ? rightGradient(a, b, g) : null});
+    }
+
+    /** What the gradient of a b reads: b for a's gradient, a for b's (a Linear keeps its input, not its output). */
+    private static Tensor[] productSaves(Tensor a, Tensor b) {
+        return Graph.saves(a.requiresGrad() ? b : null, b.requiresGrad() ? a : null);
     }
 
     /**
@@ -89,7 +94,7 @@ public final class Linalg {
         int n = b.size(1);
         Tensor out = Tensor.empty(a.dtype(), a.backend(), m, n);
         a.backend().gemm(1, m, n, k, 1.0, operand(a, 0), operand(b, 0), 0.0, out.storage(), 0);
-        return Graph.record("matmul", out, new Tensor[]{a, b}, g -> new Tensor[]{
+        return Graph.record("matmul", out, new Tensor[]{a, b}, productSaves(a, b), g -> new Tensor[]{
                 a.requiresGrad() ? g.matmul(b.mT()) : null,
                 b.requiresGrad() ? rightGradient(a, b, g) : null});
     }
@@ -106,7 +111,7 @@ public final class Linalg {
         MatOperand bo = batchOperand(b.expand(concat(batchShape, k, n)), batchShape.length);
         Tensor out = Tensor.empty(a.dtype(), a.backend(), concat(batchShape, m, n));
         a.backend().gemm(batch, m, n, k, 1.0, ao, bo, 0.0, out.storage(), 0);
-        return Graph.record("bmm", out, new Tensor[]{a, b}, g -> new Tensor[]{
+        return Graph.record("bmm", out, new Tensor[]{a, b}, productSaves(a, b), g -> new Tensor[]{
                 a.requiresGrad() ? Reductions.sumTo(g.matmul(b.mT()), a.shape()) : null,
                 b.requiresGrad() ? Reductions.sumTo(a.mT().matmul(g), b.shape()) : null});
     }

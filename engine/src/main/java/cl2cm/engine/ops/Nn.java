@@ -38,7 +38,7 @@ public final class Nn {
         int rows = (int) (x.numel() / Math.max(1, cols));
         Tensor y = Tensor.empty(x.dtype(), x.backend(), x.shape());
         x.backend().softmax(xc.storage(), y.storage(), rows, cols, log);
-        return Graph.record(log ? "log_softmax" : "softmax", y, new Tensor[]{xc}, g -> {
+        return Graph.record(log ? "log_softmax" : "softmax", y, new Tensor[]{xc}, Graph.saves(y), g -> {
             Tensor gc = g.contiguous();
             Tensor gx = Tensor.empty(g.dtype(), g.backend(), g.shape());
             g.backend().softmaxBackward(y.storage(), gc.storage(), gx.storage(), rows, cols, log);
@@ -80,7 +80,7 @@ public final class Nn {
         Tensor rstd = Tensor.empty(x.dtype(), be, rows);
         be.layerNorm(xc.storage(), storageOf(gc), storageOf(bc), y.storage(),
                 mean.storage(), rstd.storage(), rows, cols, eps);
-        return Graph.record("layer_norm", y, new Tensor[]{xc, gc, bc}, g -> {
+        return Graph.record("layer_norm", y, new Tensor[]{xc, gc, bc}, Graph.saves(xc, gc, mean, rstd), g -> {
             Tensor gyc = g.contiguous();
             Tensor gx = Tensor.empty(g.dtype(), be, x.shape());
             Tensor gg = gc != null && gc.requiresGrad() ? Tensor.zeros(g.dtype(), be, cols) : null;
@@ -146,7 +146,7 @@ public final class Nn {
                 be.axpby(runningVar.storage(), 1 - momentum, unbiased.storage(), momentum, c);
             }
         }
-        return Graph.record("batch_norm", y, new Tensor[]{xc, gc, bc}, g -> {
+        return Graph.record("batch_norm", y, new Tensor[]{xc, gc, bc}, Graph.saves(xc, gc, mean, rstd), g -> {
             Tensor gyc = g.contiguous();
             Tensor gx = Tensor.empty(g.dtype(), be, x.shape());
             Tensor gg = gc != null && gc.requiresGrad() ? Tensor.empty(g.dtype(), be, c) : null;
@@ -186,7 +186,8 @@ public final class Nn {
         double scale = 1.0 / (1 - p);
         Tensor y = applyDropout(x.contiguous(), p, scale, seed);
         // The mask is a function of (seed, index): backward redraws it instead of keeping it.
-        return Graph.record("dropout", y, new Tensor[]{x}, g -> new Tensor[]{applyDropout(g.contiguous(), p, scale, seed)});
+        return Graph.record("dropout", y, new Tensor[]{x}, Graph.NOTHING_SAVED,
+                g -> new Tensor[]{applyDropout(g.contiguous(), p, scale, seed)});
     }
 
     /**
@@ -205,7 +206,7 @@ public final class Nn {
         Tensor y = applyDropout(x.contiguous(), p, scale, seed);
         Tensor r = residual.contiguous();
         y.backend().axpby(y.storage(), 1.0, r.storage(), 1.0, y.numel());
-        return Graph.record("dropout_add", y, new Tensor[]{x, residual},
+        return Graph.record("dropout_add", y, new Tensor[]{x, residual}, Graph.NOTHING_SAVED,
                 g -> new Tensor[]{applyDropout(g.contiguous(), p, scale, seed), g});
     }
 
@@ -292,7 +293,9 @@ public final class Nn {
         be.copy(new View(flat.storage(), new int[]{n, o, spatial}, new int[]{spatial, cols, 1}, 0),
                 new View(out.storage(), new int[]{n, o, spatial}, new int[]{o * spatial, spatial, 1}, 0));
         TensorScope.releaseNow(flat);   // no gradient rule reads it
-        Tensor result = Graph.record("conv2d", out, new Tensor[]{xc, wc}, gy -> {
+        // dx needs the weights, dW the unfolded input (the input itself is not read again).
+        Tensor[] saved = Graph.saves(xc.requiresGrad() ? wc : null, wc.requiresGrad() ? unfolded : null);
+        Tensor result = Graph.record("conv2d", out, new Tensor[]{xc, wc}, saved, gy -> {
             // Buffers that a copy or a GEMM with beta = 0 overwrites whole start uninitialised.
             Tensor gyc = gy.contiguous();
             Tensor gyFlat = Tensor.empty(gy.dtype(), be, o, cols);              // [N, O, S] -> [O, N*S]
@@ -330,7 +333,7 @@ public final class Nn {
         Tensor xc = x.contiguous();
         Tensor out = Tensor.zeros(x.dtype(), x.backend(), xs[0], xs[1], g.oh(), g.ow());
         x.backend().maxPool2d(xc.storage(), g, out.storage());
-        return Graph.record("max_pool2d", out, new Tensor[]{xc}, gy -> {
+        return Graph.record("max_pool2d", out, new Tensor[]{xc}, Graph.saves(xc), gy -> {
             Tensor gx = Tensor.zeros(gy.dtype(), gy.backend(), xs);
             gy.backend().maxPool2dBackward(xc.storage(), gy.contiguous().storage(), g, gx.storage());
             return new Tensor[]{gx};
@@ -344,7 +347,7 @@ public final class Nn {
         Tensor xc = x.contiguous();
         Tensor out = Tensor.zeros(x.dtype(), x.backend(), xs[0], xs[1], g.oh(), g.ow());
         x.backend().avgPool2d(xc.storage(), g, out.storage());
-        return Graph.record("avg_pool2d", out, new Tensor[]{xc}, gy -> {
+        return Graph.record("avg_pool2d", out, new Tensor[]{xc}, Graph.NOTHING_SAVED, gy -> {
             Tensor gx = Tensor.zeros(gy.dtype(), gy.backend(), xs);
             gy.backend().avgPool2dBackward(gy.contiguous().storage(), g, gx.storage());
             return new Tensor[]{gx};

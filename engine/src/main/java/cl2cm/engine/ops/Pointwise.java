@@ -22,7 +22,8 @@ public final class Pointwise {
         x.backend().unary(op, p, q, xc.storage(), y.storage(), y.numel());
         return switch (op) {
             case STEP, INSIDE, GELU_TANH_GRAD, GELU_ERF_GRAD -> y;
-            default -> Graph.record(op.name().toLowerCase(), y, new Tensor[]{xc}, g -> new Tensor[]{
+            default -> Graph.record(op.name().toLowerCase(), y, new Tensor[]{xc}, unarySaves(op, xc, y),
+                    g -> new Tensor[]{
                     switch (op) {
                         case NEG -> g.neg();
                         case EXP -> g.mul(y);
@@ -39,6 +40,15 @@ public final class Pointwise {
                         case GELU_ERF -> binary(BinaryOp.GELU_ERF_BACKWARD, xc, g);
                         default -> throw new IllegalStateException("no gradient for " + op);
                     }});
+        };
+    }
+
+    /** What the gradient of a unary op reads: its input, its output, or nothing. */
+    private static Tensor[] unarySaves(UnaryOp op, Tensor x, Tensor y) {
+        return switch (op) {
+            case NEG, AFFINE -> Graph.NOTHING_SAVED;
+            case EXP, SQRT, TANH, SIGMOID -> Graph.saves(y);
+            default -> Graph.saves(x);
         };
     }
 
@@ -76,7 +86,7 @@ public final class Pointwise {
         if (!op.differentiable()) {
             return out;
         }
-        return Graph.record(name, out, new Tensor[]{a, b}, g -> {
+        return Graph.record(name, out, new Tensor[]{a, b}, binarySaves(op, a, b, out), g -> {
             Tensor ga = null;
             Tensor gb = null;
             switch (op) {
@@ -112,6 +122,16 @@ public final class Pointwise {
         });
     }
 
+    /** What the gradient of a binary op reads. */
+    private static Tensor[] binarySaves(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        return switch (op) {
+            case ADD, SUB -> Graph.NOTHING_SAVED;
+            case MUL -> Graph.saves(a.requiresGrad() ? b : null, b.requiresGrad() ? a : null);
+            case DIV -> b.requiresGrad() ? Graph.saves(b, out) : Graph.saves(b);
+            default -> Graph.saves(a, b);
+        };
+    }
+
     /** 0/1 mask of a == b. */
     public static Tensor eq(Tensor a, Tensor b) {
         return binary(BinaryOp.EQ, a, b);
@@ -130,7 +150,7 @@ public final class Pointwise {
         Tensor out = Tensor.empty(a.dtype(), a.backend(), shape);
         a.backend().where(Views.broadcastView(c, shape), Views.broadcastView(a, shape), Views.broadcastView(b, shape),
                 out.storage());
-        return Graph.record("where", out, new Tensor[]{a, b}, g -> {
+        return Graph.record("where", out, new Tensor[]{a, b}, Graph.saves(c), g -> {
             Tensor zero = Tensor.zeros(g.dtype(), g.backend());
             return new Tensor[]{
                     a.requiresGrad() ? Reductions.sumTo(where(c, g, zero), a.shape()) : null,

@@ -16,7 +16,8 @@ public final class Reductions {
         boolean[] reduce = dimsMask(x, dims, "sum");
         Tensor out = reduceRaw(ReduceOp.SUM, x, reduce, keepDim);
         int[] keptShape = keptShape(x.shape(), reduce);
-        return Graph.record("sum", out, new Tensor[]{x}, g -> new Tensor[]{g.reshape(keptShape).expand(x.shape())});
+        return Graph.record("sum", out, new Tensor[]{x}, Graph.NOTHING_SAVED,
+                g -> new Tensor[]{g.reshape(keptShape).expand(x.shape())});
     }
 
     public static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
@@ -33,7 +34,7 @@ public final class Reductions {
         boolean[] reduce = dimsMask(x, dims, "max");
         Tensor out = reduceRaw(ReduceOp.MAX, x, reduce, keepDim);
         int[] keptShape = keptShape(x.shape(), reduce);
-        return Graph.record("max", out, new Tensor[]{x}, g -> {
+        return Graph.record("max", out, new Tensor[]{x}, Graph.saves(x, out), g -> {
             Tensor mask = Pointwise.eq(x, out.reshape(keptShape));
             Tensor count = reduceRaw(ReduceOp.SUM, mask, reduce, true);
             return new Tensor[]{mask.mul(g.reshape(keptShape).div(count))};

@@ -50,7 +50,8 @@ public final class Views {
         Tensor src = t.view().isContiguous() ? t : contiguous(t);
         Tensor out = viewOf(src, shape, Shape.contiguousStrides(shape), src.offset());
         int[] original = t.shape();
-        return Graph.record("reshape", out, new Tensor[]{src}, g -> new Tensor[]{g.reshape(original)});
+        return Graph.record("reshape", out, new Tensor[]{src}, Graph.NOTHING_SAVED,
+                g -> new Tensor[]{g.reshape(original)});
     }
 
     private static int[] resolveShape(Tensor t, int[] newShape) {
@@ -118,7 +119,8 @@ public final class Views {
             inverse[d] = i;
         }
         Tensor out = viewOf(t, shape, strides, t.offset());
-        return Graph.record("permute", out, new Tensor[]{t}, g -> new Tensor[]{g.permute(inverse)});
+        return Graph.record("permute", out, new Tensor[]{t}, Graph.NOTHING_SAVED,
+                g -> new Tensor[]{g.permute(inverse)});
     }
 
     public static Tensor narrow(Tensor t, int dim, int start, int length) {
@@ -132,7 +134,7 @@ public final class Views {
         int[] original = t.shape();
         shape[d] = length;
         Tensor out = viewOf(t, shape, strides, t.offset() + (long) start * strides[d]);
-        return Graph.record("narrow", out, new Tensor[]{t}, g -> {
+        return Graph.record("narrow", out, new Tensor[]{t}, Graph.NOTHING_SAVED, g -> {
             Tensor full = Tensor.zeros(g.dtype(), g.backend(), original);
             Tensor window = viewOf(full, g.shape(), full.strides(), (long) start * full.strides()[d]);
             g.backend().copy(g.view(), window.view());
@@ -161,7 +163,8 @@ public final class Views {
         View v = broadcastView(t, shape);
         Tensor out = viewOf(t, shape, v.strides(), t.offset());
         int[] original = t.shape();
-        return Graph.record("expand", out, new Tensor[]{t}, g -> new Tensor[]{Reductions.sumTo(g, original)});
+        return Graph.record("expand", out, new Tensor[]{t}, Graph.NOTHING_SAVED,
+                g -> new Tensor[]{Reductions.sumTo(g, original)});
     }
 
     public static Tensor unsqueeze(Tensor t, int dim) {
@@ -182,7 +185,8 @@ public final class Views {
         }
         Tensor out = viewOf(t, shape, strides, t.offset());
         int[] original = t.shape();
-        return Graph.record("unsqueeze", out, new Tensor[]{t}, g -> new Tensor[]{g.reshape(original)});
+        return Graph.record("unsqueeze", out, new Tensor[]{t}, Graph.NOTHING_SAVED,
+                g -> new Tensor[]{g.reshape(original)});
     }
 
     public static Tensor squeeze(Tensor t, int dim) {
@@ -201,12 +205,13 @@ public final class Views {
         }
         Tensor out = viewOf(t, shape, strides, t.offset());
         int[] original = t.shape();
-        return Graph.record("squeeze", out, new Tensor[]{t}, g -> new Tensor[]{g.reshape(original)});
+        return Graph.record("squeeze", out, new Tensor[]{t}, Graph.NOTHING_SAVED,
+                g -> new Tensor[]{g.reshape(original)});
     }
 
     public static Tensor contiguous(Tensor t) {
         Tensor out = t.contiguousCopy();
-        return Graph.record("contiguous", out, new Tensor[]{t}, g -> new Tensor[]{g});
+        return Graph.record("contiguous", out, new Tensor[]{t}, Graph.NOTHING_SAVED, g -> new Tensor[]{g});
     }
 
     public static Tensor toDType(Tensor t, DType dtype) {
@@ -216,7 +221,8 @@ public final class Views {
         Tensor out = Tensor.empty(dtype, t.backend(), t.shape());
         t.backend().copy(t.view(), out.view());
         DType original = t.dtype();
-        return Graph.record("to_" + dtype, out, new Tensor[]{t}, g -> new Tensor[]{g.to(original)});
+        return Graph.record("to_" + dtype, out, new Tensor[]{t}, Graph.NOTHING_SAVED,
+                g -> new Tensor[]{g.to(original)});
     }
 
     public static Tensor toBackend(Tensor t, Backend backend) {
@@ -225,7 +231,8 @@ public final class Views {
         }
         Tensor out = Tensor.of(t.toDoubleArray(), t.dtype(), backend, t.shape());
         Backend original = t.backend();
-        return Graph.record("to_" + backend.name(), out, new Tensor[]{t}, g -> new Tensor[]{g.to(original)});
+        return Graph.record("to_" + backend.name(), out, new Tensor[]{t}, Graph.NOTHING_SAVED,
+                g -> new Tensor[]{g.to(original)});
     }
 
     /** Joins tensors along an existing dimension; all other sizes must agree. */
@@ -264,7 +271,7 @@ public final class Views {
             at += p.shape()[d];
         }
         Tensor[] inputs = parts.toArray(new Tensor[0]);
-        return Graph.record("concat", out, inputs, g -> {
+        return Graph.record("concat", out, inputs, Graph.NOTHING_SAVED, g -> {
             Tensor[] grads = new Tensor[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
                 grads[i] = g.narrow(d, starts[i], inputs[i].shape()[d]);
@@ -326,7 +333,7 @@ public final class Views {
         }
         int[] original = src.shape();
         // Backward reads idx itself (no array derived from it), so a replayed step sees the ids of its own batch.
-        return Graph.record(op, out, new Tensor[]{src}, g -> {
+        return Graph.record(op, out, new Tensor[]{src}, Graph.NOTHING_SAVED, g -> {
             Tensor gc = g.reshape(idx.length, cols).contiguous();
             Tensor full = Tensor.zeros(g.dtype(), g.backend(), original);
             g.backend().scatterAddRows(gc.storage(), cols, idx, noGradIdx, full.storage(), rows);

@@ -12,7 +12,10 @@ public abstract class Storage {
     private final long numel;
     private boolean released;
     private String releasedBy;
-    private boolean backwardOnly;
+    /** Recorded gradient rules that saved this storage and have not run yet. */
+    private int savers;
+    /** Set when the layer that allocated it returned without it: only gradient rules may read it from then on. */
+    private boolean forwardDone;
 
     protected Storage(DType dtype, long numel) {
         this.dtype = dtype;
@@ -33,14 +36,27 @@ public abstract class Storage {
         return released;
     }
 
-    /** See {@link TensorScope#forBackwardOnly}. */
-    final void markBackwardOnly() {
-        backwardOnly = true;
+    /** A gradient rule just recorded will read this storage (see {@link cl2cm.engine.autograd.Node}). */
+    public final void saveForBackward() {
+        savers++;
     }
 
-    /** Whether only gradient rules read this storage from now on, so backward may free it after its last reader. */
-    public final boolean isBackwardOnly() {
-        return backwardOnly;
+    /**
+     * A gradient rule that saved this storage has run, or will not run. The last one frees it once the layer that
+     * made it has returned (see {@link TensorScope.Frame}), PyTorch's lifetime of saved tensors.
+     */
+    public final void doneWithBackward() {
+        if (--savers == 0 && forwardDone) {
+            TensorScope.releaseOwned(this, "freed after the last gradient rule that saved it");
+        }
+    }
+
+    /** The layer that allocated it has returned without it: no forward code reads it any more. */
+    final void forwardDone() {
+        forwardDone = true;
+        if (savers == 0) {
+            TensorScope.releaseOwned(this, "freed when the layer that made it returned: no gradient rule saved it");
+        }
     }
 
     /** Frees the memory now. Using the storage afterwards fails with a message saying who released it. */

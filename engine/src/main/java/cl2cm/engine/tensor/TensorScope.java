@@ -72,26 +72,14 @@ public final class TensorScope implements AutoCloseable {
     /**
      * Releases {@code t}'s storage now when the innermost scope owns it (otherwise does nothing). For a forward
      * intermediate that its caller knows no gradient rule will read — e.g. attention scores once softmax has run
-     * (softmax's gradient needs only its output): storages are freed by scopes, not by reference counts, so such a
-     * tensor would otherwise stay until the step ends. Using it afterwards fails with a message naming this release.
+     * (softmax's gradient needs only its output) — freed before its layer returns ({@link Frame} would free it
+     * then), where that lowers the peak. Using it afterwards fails with a message naming this release.
      */
     public static void releaseNow(Tensor t) {
         List<TensorScope> stack = STACK.get();
         if (!stack.isEmpty()) {
             stack.get(stack.size() - 1).releaseIfOwned(t.storage());
         }
-    }
-
-    /**
-     * Marks {@code t}'s storage as read by gradient rules only from now on: the code that made it (a layer's
-     * intermediate) hands it to no one else, so backward releases it as soon as the last op reading it has run its
-     * gradient rule, instead of the step's scope at the end (PyTorch frees a node's saved tensors the same way). A
-     * training step's activations then go while backward goes, and its peak memory stops being all activations plus
-     * all gradients. Returns {@code t}.
-     */
-    public static Tensor forBackwardOnly(Tensor t) {
-        t.storage().markBackwardOnly();
-        return t;
     }
 
     /** Releases {@code s} now if a scope open on this thread owns it (persistent storages are left alone). */
@@ -113,6 +101,102 @@ public final class TensorScope implements AutoCloseable {
         List<TensorScope> stack = STACK.get();
         if (!stack.isEmpty()) {
             stack.get(stack.size() - 1).owned.put(storage, Boolean.TRUE);
+            List<Frame> frames = FRAMES.get();
+            if (!frames.isEmpty()) {
+                frames.get(frames.size() - 1).allocated.add(storage);
+            }
+        }
+    }
+
+    private static final ThreadLocal<List<Frame>> FRAMES = ThreadLocal.withInitial(ArrayList::new);
+
+    /**
+     * A layer's forward pass, the one place where the lifetime of activations is decided ({@link
+     * cl2cm.engine.nn.Module} runs every forward in one). It notes the storages allocated while it is open; when the
+     * layer returns, those it does not return have no reader left in forward code, so each is released at once
+     * unless a recorded gradient rule saved it, and otherwise by backward after the last rule that saved it has run
+     * ({@link Storage#doneWithBackward}), as PyTorch frees a node's saved tensors. A training step's activations then
+     * go while backward goes, a no-grad pass holds one layer's temporaries at a time, and a layer's forward reads as
+     * math. The returned storages pass to the enclosing frame. Frames act only inside a scope (they release what a
+     * scope owns).
+     */
+    public static final class Frame {
+        private final List<Storage> allocated = new ArrayList<>();
+
+        private Frame() {
+        }
+
+        /** Opens a frame on this thread; close it with {@link #exit} or, when the forward failed, {@link #abandon}. */
+        public static Frame enter() {
+            Frame f = new Frame();
+            FRAMES.get().add(f);
+            return f;
+        }
+
+        /** The layer returned {@code output} (a tensor, or a record or collection of tensors). */
+        public void exit(Object output) {
+            pop();
+            List<Storage> returned = new ArrayList<>();
+            collectStorages(output, returned);
+            List<Frame> frames = FRAMES.get();
+            Frame parent = frames.isEmpty() ? null : frames.get(frames.size() - 1);
+            for (Storage s : allocated) {
+                if (s.isReleased()) {
+                    continue;
+                }
+                if (containsIdentical(returned, s)) {
+                    if (parent != null) {
+                        parent.allocated.add(s);
+                    }
+                } else {
+                    s.forwardDone();
+                }
+            }
+        }
+
+        /** The forward failed: what it allocated is left to its scope. */
+        public void abandon() {
+            pop();
+        }
+
+        private void pop() {
+            List<Frame> frames = FRAMES.get();
+            if (frames.isEmpty() || frames.get(frames.size() - 1) != this) {
+                throw new IllegalStateException("TensorScope.Frame closed while an inner frame is still open");
+            }
+            frames.remove(frames.size() - 1);
+        }
+
+        private static void collectStorages(Object o, List<Storage> out) {
+            if (o instanceof Tensor t) {
+                out.add(t.storage());
+            } else if (o instanceof Iterable<?> it) {
+                it.forEach(x -> collectStorages(x, out));
+            } else if (o instanceof Object[] arr) {
+                for (Object x : arr) {
+                    collectStorages(x, out);
+                }
+            } else if (o instanceof Record r) {
+                for (java.lang.reflect.RecordComponent c : r.getClass().getRecordComponents()) {
+                    try {
+                        collectStorages(c.getAccessor().invoke(r), out);
+                    } catch (ReflectiveOperationException e) {
+                        throw new IllegalStateException("cannot read " + c.getName() + " of a layer's output "
+                                + r.getClass().getName(), e);
+                    }
+                }
+            } else if (o instanceof java.util.Map<?, ?> m) {
+                m.values().forEach(x -> collectStorages(x, out));
+            }
+        }
+
+        private static boolean containsIdentical(List<Storage> list, Storage s) {
+            for (Storage x : list) {
+                if (x == s) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

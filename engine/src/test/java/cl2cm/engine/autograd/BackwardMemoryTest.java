@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Backward releases each activation gradient once the ops that consume it have run, and each activation a layer
- * marked {@code forBackwardOnly} once the last gradient rule reading it has run, so a step's memory peaks at about
+ * Backward releases each activation gradient once the ops that consume it have run, and each activation a layer did
+ * not return once the last gradient rule that saved it has run (TensorScope.Frame), so a step's memory peaks at about
  * its forward pass plus the parameter gradients, not at twice the forward pass, and ends with little more than the
  * gradients.
  */
@@ -41,7 +41,7 @@ class BackwardMemoryTest {
             long afterBackward = cpu.memoryStats().inUse() - before;
             // Left over: the seed (ones), what the layers hand to their caller (the last layer's output and what
             // the test computed from it) and small per-row statistics in the step's scope, and the parameter
-            // gradients outside it. The layers' activations (marked forBackwardOnly) went as backward went.
+            // gradients outside it. The layers' activations went as backward went.
             assertTrue(step.ownedCount() <= storagesAfterForward / 2, "backward left " + step.ownedCount() + " of "
                     + storagesAfterForward + " storages in the step's scope");
             assertTrue(afterBackward - paramBytes <= forward / 8, "after backward " + afterBackward + " bytes, of "

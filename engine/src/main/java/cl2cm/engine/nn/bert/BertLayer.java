@@ -42,33 +42,26 @@ public final class BertLayer extends Module {
         geluTanh = c.geluTanh();
     }
 
-    /**
-     * Self-attention over x [B, T, H] with an additive key mask [B, 1, 1, T] (or null). Every intermediate stays
-     * inside the layer, so all are marked {@link TensorScope#forBackwardOnly}: backward frees each after the last
-     * gradient rule that reads it. The output is the caller's.
-     */
+    /** Self-attention over x [B, T, H] with an additive key mask [B, 1, 1, T] (or null), then the feed-forward. */
     public Tensor forward(Tensor x, Tensor maskBias) {
         return run(() -> compute(x, maskBias));
     }
 
     private Tensor compute(Tensor x, Tensor maskBias) {
-        Tensor context = TensorScope.forBackwardOnly(self.forward(x, x, maskBias));
-        Tensor a = internal(attnNorm.forward(residual(attnOut.forward(context), x)));
-        Tensor hmid = internal(intermediate.forward(a));
-        hmid = internal(geluTanh ? hmid.geluTanh() : hmid.gelu());
+        Tensor context = self.forward(x, x, maskBias);
+        Tensor a = attnNorm.forward(residual(attnOut.forward(context), x));
+        Tensor hmid = intermediate.forward(a);
+        hmid = geluTanh ? hmid.geluTanh() : hmid.gelu();
         return outNorm.forward(residual(out.forward(hmid), a));
-    }
-
-    private static Tensor internal(Tensor t) {
-        return TensorScope.forBackwardOnly(t);
     }
 
     /**
      * dropout(y) + x. The gradient of dropout + add reads no values (the mask is redrawn from its seed) and a
-     * Linear's gradient needs its input, not its output, so y is freed at once instead of at the end of the step.
+     * Linear's gradient needs its input, not its output, so y is freed at once rather than when the layer returns
+     * (the feed-forward's [B, T, 4H] activations are allocated after it).
      */
     private Tensor residual(Tensor y, Tensor x) {
-        Tensor sum = internal(dropout.forwardAdd(y, x));
+        Tensor sum = dropout.forwardAdd(y, x);
         TensorScope.releaseNow(y);
         return sum;
     }

@@ -85,15 +85,7 @@ public final class BertModel extends Module {
                         + " is outside the vocabulary of " + config.vocabSize());
             }
         }
-        if (cl2cm.engine.autograd.GradMode.isEnabled()) {
-            return encode(ids, batch, seqLen, attentionMask, tokenTypeIds);
-        }
-        // Without gradients nothing reads an intermediate after the next op has run: the pass keeps only its
-        // outputs, and each layer's input is freed once the layer has run (see layerForward).
-        try (TensorScope scope = TensorScope.open("bert forward (no grad)")) {
-            Output o = encode(ids, batch, seqLen, attentionMask, tokenTypeIds);
-            return new Output(scope.keep(o.lastHiddenState()), scope.keep(o.pooled()));
-        }
+        return encode(ids, batch, seqLen, attentionMask, tokenTypeIds);
     }
 
     private Output encode(int[] ids, int batch, int seqLen, Tensor attentionMask, int[] tokenTypeIds) {
@@ -101,36 +93,25 @@ public final class BertModel extends Module {
                 .add(positions.weight().narrow(0, 0, seqLen));
         x = tokenTypeIds == null ? x.add(tokenTypes.weight().narrow(0, 0, 1))
                 : x.add(tokenTypes.forward(tokenTypeIds, batch, seqLen));
-        // The embeddings and every layer's output but the last stay inside the model: backward frees them after
-        // their last reader (TensorScope.forBackwardOnly).
-        Tensor h = TensorScope.forBackwardOnly(embDropout.forward(TensorScope.forBackwardOnly(embNorm.forward(
-                TensorScope.forBackwardOnly(x)))));
+        Tensor h = embDropout.forward(embNorm.forward(x));
         Tensor bias = attentionMask == null ? null : MultiHeadAttention.maskBias(attentionMask.to(h.dtype()));
-        for (int i = 0; i < layers.size(); i++) {
-            h = layerForward(layers.get(i), h, bias);
-            if (i < layers.size() - 1) {
-                TensorScope.forBackwardOnly(h);
-            }
+        for (BertLayer layer : layers) {
+            h = layerForward(layer, h, bias);
         }
         Tensor first = h.narrow(1, 0, 1).reshape(batch, config.hiddenSize());
         return new Output(h, pooler.forward(first).tanh());
     }
 
     /**
-     * Without gradients each layer runs in its own {@link TensorScope} that frees its intermediates at once and keeps
-     * only the output, and the layer's input is freed too (when this pass allocated it): inference (a frozen
-     * teacher, evaluation) then holds one layer's activations at a time instead of all of them until the caller's
-     * scope ends.
+     * Without gradients a layer's input is freed as soon as the layer has run (when this pass allocated it), so
+     * inference (a frozen teacher, evaluation) holds one layer's activations at a time rather than every layer's
+     * output until the model returns (each layer frees its own temporaries when it returns).
      */
     private static Tensor layerForward(BertLayer layer, Tensor h, Tensor bias) {
-        if (cl2cm.engine.autograd.GradMode.isEnabled()) {
-            return layer.forward(h, bias);
+        Tensor out = layer.forward(h, bias);
+        if (!cl2cm.engine.autograd.GradMode.isEnabled()) {
+            TensorScope.releaseNow(h);
         }
-        Tensor out;
-        try (TensorScope scope = TensorScope.open("bert layer (no grad)")) {
-            out = scope.keep(layer.forward(h, bias));
-        }
-        TensorScope.releaseNow(h);
         return out;
     }
 

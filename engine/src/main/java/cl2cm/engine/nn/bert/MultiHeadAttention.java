@@ -48,11 +48,8 @@ public final class MultiHeadAttention extends Module {
     }
 
     private Tensor compute(Tensor q, Tensor kv, Tensor maskBias) {
-        // The projections are read by gradient rules only, so backward frees each after its last reader.
-        Tensor qp = TensorScope.forBackwardOnly(query.forward(q));
-        Tensor kp = TensorScope.forBackwardOnly(key.forward(kv));
-        Tensor vp = TensorScope.forBackwardOnly(value.forward(kv));
-        return Attention.multiHead(qp, kp, vp, maskBias, heads, attentionDropout, isTraining(), rng);
+        return Attention.multiHead(query.forward(q), key.forward(kv), value.forward(kv), maskBias, heads,
+                attentionDropout, isTraining(), rng);
     }
 
     /** The additive mask for keys: [B, T] of 1 (token) / 0 (padding) becomes [B, 1, 1, T] of 0 / -1e9. */

@@ -33,10 +33,7 @@ public final class ConvNet extends Module {
         return features;
     }
 
-    /**
-     * x [N, C, H, W] -> [N, featureSize]. The stages' activations are marked {@link TensorScope#forBackwardOnly}:
-     * backward frees each after the last gradient rule that reads it.
-     */
+    /** x [N, C, H, W] -> [N, featureSize]. */
     public Tensor forward(Tensor x) {
         return run(() -> compute(x));
     }
@@ -62,22 +59,13 @@ public final class ConvNet extends Module {
             bn2 = registerModule("bn2", new BatchNorm(out, dtype, be));
         }
 
-        /** Every tensor made here, the output included, is read by gradient rules only (ConvNet pools the last). */
         Tensor forward(Tensor x) {
             return run(() -> compute(x));
         }
 
         private Tensor compute(Tensor x) {
-            Tensor h = internal(conv1.forward(x));
-            h = internal(bn1.forward(h));
-            h = internal(h.relu());
-            h = internal(conv2.forward(h));
-            h = internal(bn2.forward(h));
-            return internal(h.relu());
+            Tensor h = bn1.forward(conv1.forward(x)).relu();
+            return bn2.forward(conv2.forward(h)).relu();
         }
-    }
-
-    private static Tensor internal(Tensor t) {
-        return TensorScope.forBackwardOnly(t);
     }
 }
