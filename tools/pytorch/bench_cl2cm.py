@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
-"""PyTorch eager equivalent of `bin/cl2cm bench` (same presets, same steps), the peer for the CUDA backend.
+"""PyTorch equivalent of `bin/cl2cm bench` (same presets, same steps), the peer for the CUDA backend.
 
 Usage (on a GPU host with torch and transformers):
     python3 tools/pytorch/bench_cl2cm.py --preset bench-small --precision fp32 --steps 20
-    python3 tools/pytorch/bench_cl2cm.py --matmul 4096 --precision fp32
+    python3 tools/pytorch/bench_cl2cm.py --preset bench-base --precision bf16 --compile --seq 128
+    python3 tools/pytorch/bench_cl2cm.py --matmul 4096 --precision bf16
+--precision bf16 runs forward and losses under torch.autocast (bf16 products, fp32 master weights, TF32 elsewhere);
+--compile wraps the encoders and the losses in torch.compile (default mode; the warm-up steps absorb compilation).
+Each stage also reports the FLOPs of its matrix products (forward and backward, counted by FlopCounterMode over one
+eager step) and the rate they ran at, as `bin/cl2cm bench` reports its own.
 On a CPU (e.g. Debian's python3-torch 1.13, which has no transformers; a plain-torch BERT of the same layout is used):
     /usr/bin/python3 tools/pytorch/bench_cl2cm.py --device cpu --threads 2 --preset bench-small --steps 5
 Prints one JSON line like the Java command. Models are built as in cl2cm: a Hugging Face BertModel (random init)
@@ -13,6 +18,7 @@ InfoNCE(S, T, 0.05) + 0.1 x Sinkhorn OT (cost 1 - cos, eps 0.1, 30 log-domain it
 InfoNCE(V, S) + InfoNCE(V, T) + 1.0 x relational KD from the frozen CLN (teacher tau 0.1, student tau 0.05); backward, clip at 2, AdamW.
 """
 import argparse
+import contextlib
 import json
 import statistics
 import time
@@ -183,7 +189,9 @@ def timed(step, steps, warmup=3):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--preset", default="bench-small")
-    ap.add_argument("--precision", default="fp32", choices=["fp32", "tf32"])
+    ap.add_argument("--precision", default="fp32", choices=["fp32", "tf32", "bf16"])
+    ap.add_argument("--compile", action="store_true", help="torch.compile the encoders and the losses")
+    ap.add_argument("--seq", type=int, help="tokens per caption (default: the preset's, 32)")
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--batch", type=int)
     ap.add_argument("--matmul", type=int, help="time an n x n x n float32 matmul instead")
@@ -198,14 +206,15 @@ def main():
         torch.set_num_threads(a.threads)
     cpu = a.device == "cpu"
     card = ("cpu, %d threads" % torch.get_num_threads()) if cpu else torch.cuda.get_device_name()
-    torch.backends.cuda.matmul.allow_tf32 = a.precision == "tf32"
-    torch.backends.cudnn.allow_tf32 = a.precision == "tf32"
+    torch.backends.cuda.matmul.allow_tf32 = a.precision != "fp32"
+    torch.backends.cudnn.allow_tf32 = a.precision != "fp32"
+    bf16 = a.precision == "bf16"
     dev = torch.device(a.device)
     torch.manual_seed(1)
     if a.matmul:
         n = a.matmul
-        x = torch.randn(n, n, device=dev)
-        y = torch.randn(n, n, device=dev)
+        x = torch.randn(n, n, device=dev, dtype=torch.bfloat16 if bf16 else torch.float32)
+        y = torch.randn(n, n, device=dev, dtype=x.dtype)
         def products(count=10):   # as `bin/cl2cm bench --matmul`: 10 products, then one wait
             for _ in range(count - 1):
                 x @ y
@@ -216,7 +225,10 @@ def main():
         print(json.dumps({"peer": "pytorch", "matmul": n, "precision": a.precision, "median_ms": round(med, 3),
                           "tflops": round(2 * n ** 3 / med / 1e9, 1), "card": card}))
         return
-    p = PRESETS[a.preset]
+    p = dict(PRESETS[a.preset])
+    if a.seq:
+        p["seq"] = a.seq
+        p["maxlen"] = max(p["maxlen"], a.seq)
     b = a.batch or p["batch"]
     cln = TextEncoder(p).to(dev)
     text = TextEncoder(p).to(dev)
@@ -225,6 +237,9 @@ def main():
     opt1 = torch.optim.AdamW(cln.parameters(), lr=1e-4, weight_decay=0.01)
     opt2 = torch.optim.AdamW(cmn.parameters(), lr=1e-4, weight_decay=0.01)
     gen = torch.Generator().manual_seed(2)
+    autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if bf16 else contextlib.nullcontext
+    enc1, enc2, vis = cln, text, vision
+    nce, ot, distill = info_nce, sinkhorn_ot, kd
 
     def update(params, opt, loss):
         opt.zero_grad(set_to_none=True)
@@ -235,29 +250,46 @@ def main():
 
     def stage1():
         ids, mask, word = tokens(gen, 2 * b, p["seq"], p["vocab"], dev)
-        e, h = cln(ids, mask)
-        loss = info_nce(e[:b], e[b:], 0.05) + 0.1 * sinkhorn_ot(h[:b], h[b:], word[:b], word[b:])
+        with autocast():
+            e, h = enc1(ids, mask)
+            loss = nce(e[:b], e[b:], 0.05) + 0.1 * ot(h[:b], h[b:], word[:b], word[b:])
         return update(list(cln.parameters()), opt1, loss)
 
     def stage2():
         ids, mask, word = tokens(gen, 2 * b, p["seq"], p["vocab"], dev)
         images = torch.randn((b, 3, 64, 64) if p["conv"] else (b, p["feat"]), device=dev)
-        with torch.no_grad():
-            te, _ = cln(ids, mask)
-            teacher = te[:b] @ te[b:].t()
-        v = vision(images)
-        e, _ = text(ids, mask)
-        s, t = e[:b], e[b:]
-        loss = info_nce(v, s, 0.05) + info_nce(v, t, 0.05) + 1.0 * kd(teacher, v @ t.t())
+        with autocast():
+            with torch.no_grad():
+                te, _ = enc1(ids, mask)
+                teacher = te[:b] @ te[b:].t()
+            v = vis(images)
+            e, _ = enc2(ids, mask)
+            s, t = e[:b], e[b:]
+            loss = nce(v, s, 0.05) + nce(v, t, 0.05) + 1.0 * distill(teacher, v @ t.t())
         return update(list(cmn.parameters()), opt2, loss)
 
-    out = {"peer": "pytorch " + torch.__version__, "preset": a.preset, "precision": a.precision, "batch": b,
-           "card": card}
+    flops = {}
+    if not cpu:   # counted on eager steps, before any compilation
+        from torch.utils.flop_counter import FlopCounterMode
+        for name, fn in (("stage1", stage1), ("stage2", stage2)):
+            counter = FlopCounterMode(display=False)
+            with counter:
+                fn().item()
+            flops[name] = counter.get_total_flops()
+    if a.compile:
+        enc1, enc2, vis = torch.compile(cln), torch.compile(text), torch.compile(vision)
+        nce, ot, distill = torch.compile(info_nce), torch.compile(sinkhorn_ot), torch.compile(kd)
+
+    out = {"peer": "pytorch " + torch.__version__, "preset": a.preset, "precision": a.precision,
+           "compile": a.compile, "batch": b, "seq_len": p["seq"], "card": card}
     for name, fn in (("stage1", stage1), ("stage2", stage2)):
         if not cpu:
             torch.cuda.reset_peak_memory_stats()
         ms = timed(fn, a.steps)
         out[name] = {"median_ms": round(statistics.median(ms), 1), "min_ms": round(min(ms), 1)}
+        if name in flops:
+            out[name]["gflop"] = round(flops[name] / 1e9, 1)
+            out[name]["tflops"] = round(flops[name] / (statistics.median(ms) * 1e-3) / 1e12, 2)
         if not cpu:
             out[name]["peak_mib"] = round(torch.cuda.max_memory_allocated() / 2 ** 20)
         if a.profile and not cpu:

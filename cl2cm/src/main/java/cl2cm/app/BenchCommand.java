@@ -72,20 +72,20 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", description = "with --encode: a converted BERT folder (default: random mBERT-base)")
     java.nio.file.Path model;
 
-    @Option(names = "--seq-len", defaultValue = "32", description = "with --encode: tokens per sequence "
-            + "(default: ${DEFAULT-VALUE})")
-    int seqLen;
+    @Option(names = "--seq-len", description = "tokens per caption (default: 32; bench-base allows up to 512)")
+    Integer seqLen;
 
     private record Preset(BertConfig text, int proj, int[] convChannels, int featureDim, int hidden, int embed,
                           int batch, int seqLen) {
     }
 
-    private static Preset preset(String name) {
+    /** The preset at {@code seqLen} tokens per caption (bench-small gets as many position embeddings). */
+    private static Preset preset(String name, int seqLen) {
         return switch (name) {
-            case "bench-small" -> new Preset(BertConfig.small(8000, 256, 4, 4, 1024, 32, 0.1), 256,
-                    new int[]{32, 64, 128, 256}, 0, 0, 256, 64, 32);
+            case "bench-small" -> new Preset(BertConfig.small(8000, 256, 4, 4, 1024, Math.max(32, seqLen), 0.1), 256,
+                    new int[]{32, 64, 128, 256}, 0, 0, 256, 64, seqLen);
             case "bench-base" -> new Preset(new BertConfig(119547, 768, 12, 12, 3072, 512, 2, 0.1, 0.1, 1e-12, 0.02,
-                    false, 0), 1024, null, 512, 1024, 1024, 128, 32);
+                    false, 0), 1024, null, 512, 1024, 1024, 128, seqLen);
             default -> throw new IllegalArgumentException("unknown preset '" + name + "' (bench-small, bench-base)");
         };
     }
@@ -98,7 +98,11 @@ final class BenchCommand implements Callable<Integer> {
         if (matmul != null) {
             return matmul(matmul);
         }
-        Preset p = preset(preset);
+        Preset p = preset(preset, seqLen == null ? 32 : seqLen);
+        if (p.seqLen() < 3 || p.seqLen() > p.text().maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("--seq-len must be between 3 and " + p.text().maxPositionEmbeddings()
+                    + " for " + preset + ", not " + p.seqLen());
+        }
         int b = batch == null ? p.batch() : batch;
         if (b < 2 || steps < 1) {
             throw new IllegalArgumentException("--batch must be at least 2 and --steps at least 1");
@@ -134,9 +138,10 @@ final class BenchCommand implements Callable<Integer> {
             }
         }, () -> update(cmn, cmnOpt, Objectives.total(Objectives.crossModal(vision, cmnText, cln,
                 VisualBatch.of(Tensor.of(visual, be, visualShape)), pairs, losses.lambdaKd(), losses))));
-        System.out.printf("{\"preset\": \"%s\", \"device\": \"%s\", \"batch\": %d, \"threads\": %d, "
-                        + "\"cuda_graph\": %s, \"stage1\": %s, \"stage2\": %s}%n", preset, device.describe(be), b,
-                cl2cm.engine.cpu.Parallel.threads(), device.replayPlan(be).recorded(), s1.json(), s2.json());
+        System.out.printf("{\"preset\": \"%s\", \"device\": \"%s\", \"batch\": %d, \"seq_len\": %d, "
+                        + "\"threads\": %d, \"cuda_graph\": %s, \"stage1\": %s, \"stage2\": %s}%n", preset,
+                device.describe(be), b, p.seqLen(), cl2cm.engine.cpu.Parallel.threads(),
+                device.replayPlan(be).recorded(), s1.json(), s2.json());
         if (recorder != null) {
             recorder.write(instruments.trace);
             System.err.printf("trace: %d events (steps %s of each stage) -> %s%n", recorder.size(),
@@ -175,6 +180,7 @@ final class BenchCommand implements Callable<Integer> {
     /** mBERT-base inference throughput: token states for batch x seqLen tokens per pass. */
     private int encode() throws java.io.IOException {
         int b = batch == null ? 32 : batch;
+        int len = seqLen == null ? 32 : seqLen;
         Backend be = device.backend();
         cl2cm.engine.nn.bert.BertModel bert = cl2cm.engine.tensor.TensorScope.persistent(() -> {
             try {
@@ -188,17 +194,17 @@ final class BenchCommand implements Callable<Integer> {
         Rng data = new Rng(2);
         double[] ms = time(() -> {
             try (var g = GradMode.disabled()) {
-                TokenBatch t = TokenBatch.empty(b, seqLen);
+                TokenBatch t = TokenBatch.empty(b, len);
                 fillTokens(data, t, bert.config().vocabSize());
-                Tensor m = Tensor.of(t.mask(), be, b, seqLen);
-                return bert.forward(t.ids(), b, seqLen, m, null).lastHiddenState().sum().item();
+                Tensor m = Tensor.of(t.mask(), be, b, len);
+                return bert.forward(t.ids(), b, len, m, null).lastHiddenState().sum().item();
             }
         });
         double med = median(ms);
         System.out.printf("{\"mode\": \"encode\", \"model\": \"%s\", \"device\": \"%s\", \"batch\": %d, "
                         + "\"seq_len\": %d, \"threads\": %d, \"median_ms\": %.1f, \"tokens_per_s\": %.0f}%n",
-                model == null ? "random mBERT-base" : model, device.describe(be), b, seqLen, cl2cm.engine.cpu.Parallel.threads(),
-                med, b * seqLen / (med / 1000));
+                model == null ? "random mBERT-base" : model, device.describe(be), b, len,
+                cl2cm.engine.cpu.Parallel.threads(), med, b * len / (med / 1000));
         return 0;
     }
 
@@ -245,11 +251,15 @@ final class BenchCommand implements Callable<Integer> {
         double run();
     }
 
-    /** Median and minimum step times, and the peak memory held by tensors in MiB. */
-    private record Timing(double medianMs, double minMs, double peakMiB) {
+    /**
+     * Median and minimum step times, the peak memory held by tensors in MiB, and the FLOPs of the step's matrix
+     * products ({@link cl2cm.engine.autograd.ProductFlops}) with the rate they ran at in the median step.
+     */
+    private record Timing(double medianMs, double minMs, double peakMiB, long productFlops) {
         String json() {
-            return String.format("{\"median_ms\": %.1f, \"min_ms\": %.1f%s}", medianMs, minMs,
-                    peakMiB < 0 ? "" : String.format(", \"peak_mib\": %.0f", peakMiB));
+            return String.format("{\"median_ms\": %.1f, \"min_ms\": %.1f%s, \"gflop\": %.1f, \"tflops\": %.2f}",
+                    medianMs, minMs, peakMiB < 0 ? "" : String.format(", \"peak_mib\": %.0f", peakMiB),
+                    productFlops / 1e9, productFlops / (medianMs * 1e-3) / 1e12);
         }
     }
 
@@ -263,9 +273,15 @@ final class BenchCommand implements Callable<Integer> {
             cl2cm.engine.tensor.MemoryProfile.start();
         }
         double[] ms;
+        cl2cm.engine.autograd.ProductFlops[] flops = {null};
         try (cl2cm.engine.backend.ReplayableStep step = device.replayPlan(be).step(be, name, body)) {
             ms = time(fill, () -> {
                 opt.prepareStep();
+                if (flops[0] == null) {   // the first warm-up run, eager on every backend: its ops are counted
+                    double[] loss = new double[1];
+                    flops[0] = cl2cm.engine.autograd.ProductFlops.count(() -> loss[0] = step.run().item());
+                    return loss[0];
+                }
                 return step.run().item();
             });
         }
@@ -331,7 +347,7 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("%s, kernels by GPU time (%d profiled eager steps after 2 warm-up):%n%s", name, steps,
                     cuda.stopProfiling().table(25, steps + 2));
         }
-        return new Timing(median(ms), Arrays.stream(ms).min().orElse(0), peak);
+        return new Timing(median(ms), Arrays.stream(ms).min().orElse(0), peak, flops[0].total());
     }
 
     /** --trace-steps, checked before anything runs. */
